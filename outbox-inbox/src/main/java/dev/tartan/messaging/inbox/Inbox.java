@@ -1,0 +1,44 @@
+package dev.tartan.messaging.inbox;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.function.Supplier;
+
+/**
+ * Runs a consumer's effect at most once per message id (the eventuate-tram idempotent consumer):
+ * the {@code (consumer, message_id)} row is inserted first, in the handler's own transaction; when
+ * it already exists the effect is skipped. {@code ON CONFLICT DO NOTHING} instead of catching a
+ * unique violation, because a raised error would abort the surrounding transaction.
+ *
+ * <p>Call it inside {@code @WithTransaction}; the effect and the inbox row commit together.
+ */
+@ApplicationScoped
+public class Inbox {
+
+    private final MeterRegistry registry;
+
+    public Inbox(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * @return {@code true} if the work ran, {@code false} if this consumer had already processed the message
+     */
+    public Uni<Boolean> runOnce(String consumer, String messageId, Supplier<Uni<?>> work) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "INSERT INTO inbox_message (consumer, message_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+                .setParameter(1, consumer)
+                .setParameter(2, messageId)
+                .executeUpdate())
+                .chain(inserted -> {
+                    if (inserted == 0) {
+                        registry.counter("tartan_inbox_duplicates_skipped_total", "consumer", consumer).increment();
+                        return Uni.createFrom().item(false);
+                    }
+                    return work.get().replaceWith(true);
+                });
+    }
+}
