@@ -77,7 +77,7 @@ public final class Topics {
     public static List<String> consumed() {
         return List.of(PLAID_WEBHOOKS_ITEM, PLAID_WEBHOOKS_IDENTITY, PLAID_WEBHOOKS_BEACON, PLAID_WEBHOOKS_LINK,
                 PLAID_WEBHOOKS_AUTH, ITEMS_EVENTS, LINK_SESSIONS, USERS_ACTIVITY, COMMANDS_RELINK,
-                COMMANDS_CHURN_REMOVAL, FRAUD_EVENTS);
+                COMMANDS_CHURN_REMOVAL);
     }
 
     /**
