@@ -84,8 +84,10 @@ public enum PlaidEndpoint {
 
     /**
      * The endpoint a configuration key names: its path with or without the leading slash
-     * ({@code "/item/remove"}, {@code "item/remove"}) or its constant name in any case with '-' or '_'
-     * ({@code ITEM_REMOVE}, {@code item-remove}).
+     * ({@code "/item/remove"}, {@code "item/remove"}), its constant name in any case ({@code ITEM_REMOVE},
+     * {@code item-remove}), or the dotted form an environment variable produces
+     * ({@code TARTAN_PLAID_RATE_LIMITS__ITEM_REMOVE__PER_ITEM_PER_MINUTE} gives {@code item.remove}).
+     * Every constant name is its path with {@code /} as {@code _}, which is what makes this work.
      *
      * @throws IllegalArgumentException for a key that names no endpoint
      */
@@ -94,10 +96,12 @@ public enum PlaidEndpoint {
         if (k.startsWith("\"") && k.endsWith("\"") && k.length() >= 2) {
             k = k.substring(1, k.length() - 1);
         }
-        String asPath = k.startsWith("/") ? k : "/" + k;
-        String asName = k.replace('-', '_');
+        if (k.startsWith("/")) {
+            k = k.substring(1);
+        }
+        String normalized = k.replace('/', '_').replace('.', '_').replace('-', '_');
         for (PlaidEndpoint endpoint : values()) {
-            if (endpoint.path.equals(asPath) || endpoint.name().equalsIgnoreCase(asName)) {
+            if (endpoint.name().equalsIgnoreCase(normalized)) {
                 return endpoint;
             }
         }

@@ -111,9 +111,10 @@ public interface PlaidGatewayConfig {
         Optional<String> activeKeyId();
 
         /**
-         * Keys by id, each base64 of 32 random bytes ({@code openssl rand -base64 32}):
-         * {@code tartan.plaid.token-encryption.keys.<key-id>=<base64>}. Keep old keys here until every
-         * stored token has been resealed under the active one.
+         * Keys by id, each base64 of 32 random bytes ({@code openssl rand -base64 32}), for example
+         * {@code tartan.plaid.token-encryption.keys.k2026a=...} (env {@code TARTAN_PLAID_TOKEN_ENCRYPTION_KEYS_K2026A};
+         * ids given only by env var arrive lower-cased). Keep old keys here until every stored token has
+         * been resealed under the active one.
          */
         @WithName("keys")
         Map<String, String> keys();

@@ -64,6 +64,28 @@ class PlaidGatewayConfigTest {
         assertEquals(PlaidEndpoint.ITEM_REMOVE, PlaidEndpoint.fromConfigKey("/item/remove"));
         assertEquals(PlaidEndpoint.ITEM_REMOVE, PlaidEndpoint.fromConfigKey("item-remove"));
         assertEquals(PlaidEndpoint.ITEM_PUBLIC_TOKEN_EXCHANGE, PlaidEndpoint.fromConfigKey("item/public_token/exchange"));
+        assertThrows(IllegalArgumentException.class, () -> PlaidEndpoint.fromConfigKey("/item/rmove"));
+    }
+
+    @Test
+    void everyEndpointIsReachableByItsPathAndItsName() {
+        for (PlaidEndpoint endpoint : PlaidEndpoint.values()) {
+            assertEquals(endpoint, PlaidEndpoint.fromConfigKey(endpoint.path()));
+            assertEquals(endpoint, PlaidEndpoint.fromConfigKey("\"" + endpoint.path() + "\""));
+            assertEquals(endpoint, PlaidEndpoint.fromConfigKey(endpoint.name()));
+            assertEquals(endpoint, PlaidEndpoint.fromConfigKey(endpoint.name().toLowerCase().replace('_', '-')));
+        }
+    }
+
+    @Test
+    void rateLimitsFromEnvironmentVariables() {
+        // SmallRye turns the double-underscore segment into the map key "item.remove"
+        PlaidGatewayConfig config = TestConfig.against("http://127.0.0.1:1/")
+                .env("TARTAN_PLAID_RATE_LIMITS__ITEM_REMOVE__PER_ITEM_PER_MINUTE", "7").build();
+        String key = config.rateLimits().keySet().iterator().next();
+        assertEquals(PlaidEndpoint.ITEM_REMOVE, PlaidEndpoint.fromConfigKey(key));
+        assertEquals(7, config.rateLimits().get(key).perItemPerMinute().getAsInt());
+        gateway(config).close();
     }
 
     @Test
