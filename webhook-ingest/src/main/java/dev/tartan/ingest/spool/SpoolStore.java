@@ -1,0 +1,150 @@
+package dev.tartan.ingest.spool;
+
+import dev.tartan.ingest.publish.Delivery;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The spool table, by plain JDBC: only dedicated threads (spool writer, relay, operator requests on worker threads)
+ * call it, never an event loop. One INSERT per batch (group commit across concurrent requests).
+ */
+@ApplicationScoped
+public class SpoolStore {
+
+    private final DataSource dataSource;
+
+    public SpoolStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Inserts the batch in list order in one statement and one commit; sets each delivery's seq. */
+    public void insert(String owner, List<Delivery> batch) throws SQLException {
+        int n = batch.size();
+        UUID[] ids = new UUID[n];
+        String[] topics = new String[n];
+        String[] keys = new String[n];
+        String[] types = new String[n];
+        String[] envelopes = new String[n];
+        Timestamp[] received = new Timestamp[n];
+        Map<UUID, Delivery> byId = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            Delivery d = batch.get(i);
+            ids[i] = UUID.fromString(d.deliveryId());
+            topics[i] = d.topic();
+            keys[i] = d.key();
+            types[i] = d.eventType();
+            envelopes[i] = d.envelopeJson();
+            received[i] = Timestamp.from(d.receivedAt());
+            byId.put(ids[i], d);
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO webhook_spool (owner, delivery_id, topic, record_key, event_type, envelope, received_at) "
+                             + "SELECT ?, u.delivery_id, u.topic, u.record_key, u.event_type, u.envelope, u.received_at "
+                             + "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) "
+                             + "WITH ORDINALITY AS u(delivery_id, topic, record_key, event_type, envelope, received_at, ord) "
+                             + "ORDER BY u.ord RETURNING seq, delivery_id")) {
+            c.setAutoCommit(true);
+            ps.setString(1, owner);
+            ps.setArray(2, c.createArrayOf("uuid", ids));
+            ps.setArray(3, c.createArrayOf("text", topics));
+            ps.setArray(4, c.createArrayOf("text", keys));
+            ps.setArray(5, c.createArrayOf("text", types));
+            ps.setArray(6, c.createArrayOf("text", envelopes));
+            ps.setArray(7, c.createArrayOf("timestamptz", received));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byId.get(rs.getObject(2, UUID.class)).seq(rs.getLong(1));
+                }
+            }
+        }
+    }
+
+    /** Rows of this owner after {@code afterSeq}, in seq order (the relay's recovery read). */
+    public List<Delivery> readAfter(String owner, long afterSeq, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT seq, delivery_id, topic, record_key, event_type, envelope, received_at FROM webhook_spool "
+                             + "WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setString(1, owner);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            List<Delivery> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Delivery.fromSpool(rs.getLong(1), rs.getObject(2, UUID.class).toString(), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Deletes rows already on Kafka (seq at or below the committed marker). */
+    public int deleteUpTo(String owner, long seq) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_spool WHERE owner = ? AND seq <= ?")) {
+            ps.setString(1, owner);
+            ps.setLong(2, seq);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Depth and age of the oldest row, all owners. */
+    public record Stats(long depth, Instant oldest) {
+    }
+
+    public Stats stats() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*), min(received_at) FROM webhook_spool");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Timestamp oldest = rs.getTimestamp(2);
+            return new Stats(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+        }
+    }
+
+    /** The oldest spooled rows, without their bodies (operator view). */
+    public List<Map<String, Object>> head(int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT seq, owner, delivery_id, topic, record_key, event_type, received_at FROM webhook_spool ORDER BY seq LIMIT ?")) {
+            ps.setInt(1, limit);
+            List<Map<String, Object>> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("seq", rs.getLong(1));
+                    row.put("owner", rs.getString(2));
+                    row.put("delivery_id", rs.getObject(3, UUID.class).toString());
+                    row.put("topic", rs.getString(4));
+                    row.put("key", rs.getString(5));
+                    row.put("type", rs.getString(6));
+                    row.put("received_at", rs.getTimestamp(7).toInstant().toString());
+                    out.add(row);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Cheap liveness probe of the database. */
+    public void ping() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+            ps.execute();
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package dev.tartan.ingest.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.util.Base64URL;
+import dev.tartan.contracts.EventEnvelope;
+import dev.tartan.contracts.EventHeaders;
+import dev.tartan.contracts.Topics;
+import dev.tartan.contracts.webhook.PlaidWebhookReceived;
+import dev.tartan.ingest.verification.TestSigner;
+import dev.tartan.ingest.verification.WebhookVerifier;
+import dev.tartan.testsupport.KafkaTestClient;
+import dev.tartan.testsupport.TartanInfraResource;
+import dev.tartan.testsupport.TestJwt;
+import dev.tartan.testsupport.TopicProbe;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.oneOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ingest against the real broker and PostgreSQL, with a key the test holds (static keys file): routing, envelope,
+ * repeats, the hostile corpus (each case its own test, nothing published), operator endpoints.
+ */
+@QuarkusTest
+@TestProfile(StaticKeysProfile.class)
+@WithTestResource(value = TartanInfraResource.class, initArgs = @ResourceArg(name = "service", value = "ingest"))
+class IngestFlowTest {
+
+    static final TestSigner SIGNER = StaticKeysProfile.SIGNER;
+    static final List<String> WEBHOOK_TOPICS = List.of(Topics.PLAID_WEBHOOKS_ITEM, Topics.PLAID_WEBHOOKS_IDENTITY,
+            Topics.PLAID_WEBHOOKS_BEACON, Topics.PLAID_WEBHOOKS_LINK, Topics.PLAID_WEBHOOKS_AUTH,
+            Topics.PLAID_WEBHOOKS_TRANSACTIONS, Topics.PLAID_WEBHOOKS_OTHER);
+    static KafkaTestClient kafka;
+    static final Map<String, TopicProbe> probes = new HashMap<>();
+
+    @BeforeAll
+    static void watch() {
+        kafka = new KafkaTestClient();
+        WEBHOOK_TOPICS.forEach(t -> probes.put(t, kafka.watch(t)));
+    }
+
+    @AfterAll
+    static void close() {
+        probes.values().forEach(TopicProbe::close);
+        kafka.close();
+    }
+
+    static Response post(byte[] body, String jwt) {
+        var req = given().contentType("application/json").body(body);
+        if (jwt != null) {
+            req = req.header("Plaid-Verification", jwt);
+        }
+        return req.post("/plaid/webhooks");
+    }
+
+    static Response post(String body) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return post(b, SIGNER.sign(b));
+    }
+
+    // ------------------------------------------------------------------ valid traffic
+
+    @Test
+    void everyWebhookOfReference2LandsOnItsTopicWithKeyAndEnvelope() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        for (Webhooks.Example ex : Webhooks.all(suffix)) {
+            String deliveryId = post(ex.body()).then().statusCode(200).body("status", is("published"))
+                    .extract().path("delivery_id");
+            String topic = Topics.forWebhookType(ex.type());
+            ConsumerRecord<String, String> rec = probes.get(topic)
+                    .await(r -> deliveryId.equals(TopicProbe.header(r, EventHeaders.ID)), Duration.ofSeconds(20));
+            assertEquals(ex.key(), rec.key(), ex.type() + "." + ex.code());
+            EventEnvelope env = EventEnvelope.fromJson(rec.value());
+            assertEquals(deliveryId, env.id());
+            assertEquals("plaid.webhook." + ex.type() + "." + ex.code(), env.type());
+            assertEquals("webhook-ingest", env.source());
+            assertEquals(ex.key(), env.subject());
+            assertEquals(PlaidWebhookReceived.VERSION, env.dataversion());
+            assertEquals(env.type(), TopicProbe.header(rec, EventHeaders.TYPE));
+            assertEquals(ex.key(), TopicProbe.header(rec, EventHeaders.SUBJECT));
+            assertEquals("webhook-ingest", TopicProbe.header(rec, EventHeaders.SOURCE));
+            PlaidWebhookReceived data = env.dataAs(PlaidWebhookReceived.class);
+            assertEquals(ex.body(), data.body(), "body unchanged, byte for byte");
+            assertEquals(WebhookVerifier.sha256Hex(ex.body().getBytes(StandardCharsets.UTF_8)), data.bodySha256());
+            assertEquals(ex.type(), data.webhookType());
+            assertEquals(ex.code(), data.webhookCode());
+            assertEquals("sandbox", data.environment());
+            assertEquals(SIGNER.kid(), data.verificationKeyId());
+            assertNotNull(data.jwtIssuedAt());
+            assertNotNull(data.receivedAt());
+        }
+        assertEquals(Topics.PLAID_WEBHOOKS_OTHER, Topics.forWebhookType("INCOME"));
+    }
+
+    @Test
+    void identicalBodiesAreTwoDeliveries() {
+        String body = Webhooks.body("TRANSACTIONS", "SYNC_UPDATES_AVAILABLE", "item_id", "item-rep-" + UUID.randomUUID());
+        String a = post(body).then().statusCode(200).extract().path("delivery_id");
+        String b = post(body).then().statusCode(200).extract().path("delivery_id");
+        assertNotEquals(a, b);
+        TopicProbe probe = probes.get(Topics.PLAID_WEBHOOKS_TRANSACTIONS);
+        var ra = probe.await(r -> a.equals(TopicProbe.header(r, EventHeaders.ID)), Duration.ofSeconds(20));
+        var rb = probe.await(r -> b.equals(TopicProbe.header(r, EventHeaders.ID)), Duration.ofSeconds(20));
+        assertEquals(EventEnvelope.fromJson(ra.value()).dataAs(PlaidWebhookReceived.class).bodySha256(),
+                EventEnvelope.fromJson(rb.value()).dataAs(PlaidWebhookReceived.class).bodySha256());
+    }
+
+    @Test
+    void spoolIsEmptyOncePublished() throws Exception {
+        post(Webhooks.body("ITEM", "ERROR", "item_id", "item-spool-" + UUID.randomUUID())).then().statusCode(200);
+        long deadline = System.currentTimeMillis() + 10_000;
+        long depth;
+        do {
+            Thread.sleep(100);
+            depth = spoolDepth();
+        } while (depth > 0 && System.currentTimeMillis() < deadline);
+        assertEquals(0, depth);
+    }
+
+    static long spoolDepth() throws Exception {
+        try (Connection c = DriverManager.getConnection(TartanInfraResource.jdbcUrl("ingest"),
+                dev.tartan.testsupport.TartanInfra.get().postgresUser(), dev.tartan.testsupport.TartanInfra.get().postgresPassword());
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM webhook_spool")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ------------------------------------------------------------------ hostile corpus
+
+    /** Posts, checks the status and code, and that nothing with this key reached any webhook topic. */
+    static void refused(String key, byte[] body, String jwt, int status, String code) {
+        post(body, jwt).then().statusCode(status).body("code", equalTo(code));
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (TopicProbe p : probes.values()) {
+            assertTrue(p.records().stream().noneMatch(r -> key.equals(r.key())), "published despite rejection: " + key);
+        }
+    }
+
+    static String uniqueKey() {
+        return "item-hostile-" + UUID.randomUUID();
+    }
+
+    static byte[] bodyFor(String key) {
+        return Webhooks.body("ITEM", "ERROR", "item_id", key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void badSignature() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        String[] p = SIGNER.sign(body).split("\\.");
+        byte[] sig = Base64URL.from(p[2]).decode();
+        sig[5] ^= 0x40;
+        refused(key, body, p[0] + "." + p[1] + "." + Base64URL.encode(sig), 401, "bad_signature");
+    }
+
+    @Test
+    void signedByAnotherKeyWithOurKid() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        TestSigner other = new TestSigner();
+        String[] theirs = other.sign(body).split("\\.");
+        String[] ours = SIGNER.sign(body).split("\\.");
+        refused(key, body, ours[0] + "." + ours[1] + "." + theirs[2], 401, "bad_signature");
+    }
+
+    @Test
+    void bodyChangedByOneByte() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        String jwt = SIGNER.sign(body);
+        byte[] changed = body.clone();
+        changed[changed.length - 4] = (byte) 'X';
+        refused(key, changed, jwt, 401, "body_hash_mismatch");
+    }
+
+    @Test
+    void reserializedBody() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        String jwt = SIGNER.sign(body);
+        byte[] compact = new String(body, StandardCharsets.UTF_8).replace("\n", "").replace("  ", "").replace(": ", ":")
+                .getBytes(StandardCharsets.UTF_8);
+        refused(key, compact, jwt, 401, "body_hash_mismatch");
+    }
+
+    @Test
+    void staleIat() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        refused(key, body, SIGNER.sign(body, Instant.now().minusSeconds(301)), 401, "stale_iat");
+    }
+
+    @Test
+    void futureIat() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        refused(key, body, SIGNER.sign(body, Instant.now().plusSeconds(120)), 401, "future_iat");
+    }
+
+    static String reheadered(String alg, byte[] body) {
+        String[] p = SIGNER.sign(body).split("\\.");
+        String header = Base64URL.encode("{\"alg\":\"" + alg + "\",\"kid\":\"" + SIGNER.kid() + "\",\"typ\":\"JWT\"}").toString();
+        return header + "." + p[1] + "." + p[2];
+    }
+
+    @Test
+    void algNone() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        String[] p = SIGNER.sign(body).split("\\.");
+        String header = Base64URL.encode("{\"alg\":\"none\",\"kid\":\"" + SIGNER.kid() + "\"}").toString();
+        refused(key, body, header + "." + p[1] + ".", 401, "alg_not_allowed");
+    }
+
+    @Test
+    void algHs256() throws Exception {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        // the classic confusion: HMAC keyed with the public key's bytes
+        String[] p = reheadered("HS256", body).split("\\.");
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SIGNER.key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String sig = Base64URL.encode(mac.doFinal((p[0] + "." + p[1]).getBytes(StandardCharsets.US_ASCII))).toString();
+        refused(key, body, p[0] + "." + p[1] + "." + sig, 401, "alg_not_allowed");
+    }
+
+    @Test
+    void algRs256() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        refused(key, body, reheadered("RS256", body), 401, "alg_not_allowed");
+    }
+
+    @Test
+    void unknownKid() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        String[] p = SIGNER.sign(body).split("\\.");
+        String header = Base64URL.encode("{\"alg\":\"ES256\",\"kid\":\"" + UUID.randomUUID() + "\",\"typ\":\"JWT\"}").toString();
+        refused(key, body, header + "." + p[1] + "." + p[2], 401, "unknown_kid");
+    }
+
+    @Test
+    void missingHeader() {
+        String key = uniqueKey();
+        refused(key, bodyFor(key), null, 401, "missing_header");
+    }
+
+    @Test
+    void garbledHeader() {
+        String key = uniqueKey();
+        refused(key, bodyFor(key), "eyJ!!not-a-jwt", 401, "malformed_jwt");
+    }
+
+    @Test
+    void truncatedJwt() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        String jwt = SIGNER.sign(body);
+        refused(key, body, jwt.substring(0, jwt.lastIndexOf('.')), 401, "malformed_jwt");
+    }
+
+    @Test
+    void truncatedSignature() {
+        String key = uniqueKey();
+        byte[] body = bodyFor(key);
+        String jwt = SIGNER.sign(body);
+        refused(key, body, jwt.substring(0, jwt.length() - 10), 401, "bad_signature");
+    }
+
+    @Test
+    void oversizedBody() {
+        String key = uniqueKey();
+        String big = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"ERROR\",\"item_id\":\"" + key + "\",\"pad\":\""
+                + "x".repeat(300_000) + "\"}";
+        byte[] body = big.getBytes(StandardCharsets.UTF_8);
+        refused(key, body, SIGNER.sign(body), 413, "body_too_large");
+    }
+
+    @Test
+    void invalidJson() {
+        String key = uniqueKey();
+        byte[] body = ("{\"webhook_type\":\"ITEM\",\"webhook_code\":\"ERROR\",\"item_id\":\"" + key + "\"")
+                .getBytes(StandardCharsets.UTF_8);
+        refused(key, body, SIGNER.sign(body), 400, "malformed_body");
+    }
+
+    @Test
+    void jsonWithoutTypeAndCode() {
+        String key = uniqueKey();
+        byte[] body = ("{\"item_id\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8);
+        refused(key, body, SIGNER.sign(body), 400, "malformed_body");
+    }
+
+    @Test
+    void invalidUtf8() {
+        String key = uniqueKey();
+        byte[] head = ("{\"webhook_type\":\"ITEM\",\"webhook_code\":\"ERROR\",\"item_id\":\"" + key + "\",\"x\":\"")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + 4];
+        System.arraycopy(head, 0, body, 0, head.length);
+        body[head.length] = (byte) 0xC3;
+        body[head.length + 1] = (byte) 0x28;
+        body[head.length + 2] = '"';
+        body[head.length + 3] = '}';
+        refused(key, body, SIGNER.sign(body), 400, "invalid_utf8");
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    @Test
+    void operatorEndpointsNeedTheOperatorRole() {
+        given().get("/ops/spool").then().statusCode(401);
+        given().auth().oauth2(TestJwt.token("app-backend", "app")).get("/ops/spool").then().statusCode(403);
+        given().auth().oauth2(TestJwt.token("ops", "operator")).get("/ops/spool").then().statusCode(200)
+                .body("publisher_mode", oneOf("LIVE", "RECOVERING"));
+        post(bodyFor(uniqueKey()), "garbage").then().statusCode(401);
+        JsonNode rej = given().auth().oauth2(TestJwt.token("ops", "operator")).get("/ops/rejections")
+                .then().statusCode(200).extract().as(JsonNode.class);
+        assertTrue(rej.path("counts").path("malformed_jwt").asDouble() >= 1);
+        given().auth().oauth2(TestJwt.token("ops", "operator")).get("/ops/keys").then().statusCode(200)
+                .body("provider", org.hamcrest.Matchers.startsWith("accp"));
+    }
+
+    @Test
+    void healthAndMetrics() {
+        given().get("/q/health/ready").then().statusCode(200).body("checks[0].data.spool", is("up"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String m : List.of("tartan_webhooks_rejected_total", "tartan_ingest_spool_depth", "tartan_ingest_key_fetches_total",
+                "tartan_ingest_publish_latency", "tartan_webhooks_spooled_total")) {
+            assertTrue(metrics.contains(m), m);
+        }
+    }
+}
