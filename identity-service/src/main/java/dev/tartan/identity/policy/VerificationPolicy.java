@@ -188,12 +188,9 @@ public final class VerificationPolicy {
     }
 
     /** Identity Match answered PRODUCTS_NOT_SUPPORTED: Plaid has never seen this manual Item. */
-    public Decision unsupported(String plaidErrorCode, String requestId) {
+    public Decision unsupported(String plaidErrorCode) {
         ObjectNode evidence = JSON.createObjectNode();
         evidence.put("plaid_error_code", plaidErrorCode);
-        if (requestId != null) {
-            evidence.put("plaid_request_id", requestId);
-        }
         return new Decision(Outcome.UNSUPPORTED, List.of("IDENTITY_MATCH_" + plaidErrorCode), NextStep.DOCUMENT_UPLOAD,
                 Method.IDENTITY_MATCH, evidence, version);
     }

@@ -152,14 +152,14 @@ class VerificationPolicyTest {
         Decision d = policy.withCaution(caution, match);
         assertEquals(Outcome.VERIFIED, d.outcome());
         assertEquals("DATABASE_INSIGHTS_PASS_WITH_CAUTION", d.reasons().get(0));
-        Decision unsupported = policy.withCaution(caution, policy.unsupported("PRODUCTS_NOT_SUPPORTED", "req-1"));
+        Decision unsupported = policy.withCaution(caution, policy.unsupported("PRODUCTS_NOT_SUPPORTED"));
         assertEquals(Outcome.NEEDS_REVIEW, unsupported.outcome());
         assertEquals(NextStep.DOCUMENT_UPLOAD, unsupported.nextStep());
     }
 
     @Test
     void unsupportedOffersDocumentUpload() {
-        Decision d = policy.unsupported("PRODUCTS_NOT_SUPPORTED", "req-9");
+        Decision d = policy.unsupported("PRODUCTS_NOT_SUPPORTED");
         assertEquals(Outcome.UNSUPPORTED, d.outcome());
         assertEquals(NextStep.DOCUMENT_UPLOAD, d.nextStep());
         assertEquals("unsupported", d.outcome().wire());
