@@ -72,6 +72,11 @@ public final class InfraProcess implements AutoCloseable {
      */
     public static InfraProcess startKafka(Path stateDir, int port, int controllerPort, Path logFile,
             boolean exitWithParent) {
+        return kafka(stateDir, port, controllerPort, logFile, exitWithParent).start();
+    }
+
+    /** The broker's launch description, to adjust before {@link Builder#start()}. */
+    public static Builder kafka(Path stateDir, int port, int controllerPort, Path logFile, boolean exitWithParent) {
         Path dir = stateDir.toAbsolutePath();
         List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", Integer.toString(port),
                 "--controller-port", Integer.toString(controllerPort)));
@@ -85,8 +90,7 @@ public final class InfraProcess implements AutoCloseable {
                 .port(port)
                 .stateDir(dir)
                 .logFile(logFile)
-                .readiness(() -> Files.exists(ReadyFile.in(dir)))
-                .start();
+                .readiness(() -> Files.exists(ReadyFile.in(dir)));
     }
 
     /** Starts {@link PostgresMain} in {@code stateDir} creating {@code databases}; does not wait. */
@@ -95,6 +99,12 @@ public final class InfraProcess implements AutoCloseable {
     }
 
     public static InfraProcess startPostgres(Path stateDir, int port, List<String> databases, Path logFile,
+            boolean exitWithParent) {
+        return postgres(stateDir, port, databases, logFile, exitWithParent).start();
+    }
+
+    /** The database's launch description, to adjust before {@link Builder#start()}. */
+    public static Builder postgres(Path stateDir, int port, List<String> databases, Path logFile,
             boolean exitWithParent) {
         Path dir = stateDir.toAbsolutePath();
         List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", Integer.toString(port)));
@@ -115,8 +125,7 @@ public final class InfraProcess implements AutoCloseable {
                 .logFile(logFile)
                 .readiness(() -> Files.exists(ReadyFile.in(dir)))
                 // pg_ctl detaches the server: if the launcher JVM had to be killed, stop the server directly
-                .afterStop(() -> Postmaster.of(data).ifPresent(h -> Postmaster.stop(h, Duration.ofSeconds(20))))
-                .start();
+                .afterStop(() -> Postmaster.of(data).ifPresent(h -> Postmaster.stop(h, Duration.ofSeconds(20))));
     }
 
     private static List<String> jvmArgs(String property, List<String> defaults) {
@@ -146,6 +155,7 @@ public final class InfraProcess implements AutoCloseable {
         private BooleanSupplier readiness = () -> true;
         private Runnable afterStop = () -> { };
         private final Map<String, String> env = new java.util.LinkedHashMap<>();
+        private boolean newSession;
 
         private Builder(String name) {
             this.name = name;
@@ -210,6 +220,15 @@ public final class InfraProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the child in its own session (through {@code setsid}, where it exists), so a Ctrl-C in the terminal
+         * reaches only the launcher, which then stops its children in order.
+         */
+        public Builder newSession(boolean newSession) {
+            this.newSession = newSession;
+            return this;
+        }
+
         public Builder readiness(BooleanSupplier check) {
             this.readiness = Objects.requireNonNull(check);
             return this;
@@ -222,6 +241,10 @@ public final class InfraProcess implements AutoCloseable {
 
         public InfraProcess start() {
             List<String> cmd = new ArrayList<>();
+            if (newSession && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+                // the child is not a process-group leader, so setsid(1) calls setsid() and execs: same pid
+                cmd.add("/usr/bin/setsid");
+            }
             if (command != null) {
                 cmd.addAll(command);
             } else {
