@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * event loop when the key is cached (the common case: an ES256 verify costs about 50 µs with a native provider),
  * the key source's thread right after a fetch.
  */
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class VerificationService {
 
