@@ -100,8 +100,9 @@ public class PlaidGateway {
             throw new IllegalStateException("tartan.plaid.worker-threads must be at least 1, was " + config.workerThreads());
         }
         try {
+            // jitter is drawn on timer and worker threads: each uses its own ThreadLocalRandom
             this.retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().initialBackoff(), config.retry().maxBackoff(),
-                    ThreadLocalRandom.current());
+                    () -> ThreadLocalRandom.current().nextLong());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
