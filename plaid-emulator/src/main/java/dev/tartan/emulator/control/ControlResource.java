@@ -55,11 +55,13 @@ public class ControlResource {
     private final FaultInjector faults;
     private final TestUsers users;
     private final WebhookFiring firing;
+    private final dev.tartan.emulator.webhook.Webhooks webhooks;
     private final java.util.List<Resettable> resettables;
 
     public ControlResource(ObjectMapper mapper, ItemStore items, LinkTokenStore linkTokens,
                            LinkSessionSimulator linkSessions, WebhookDispatcher dispatcher, WebhookSigner signer,
                            FaultInjector faults, TestUsers users, WebhookFiring firing,
+                           dev.tartan.emulator.webhook.Webhooks webhooks,
                            jakarta.enterprise.inject.Instance<Resettable> resettables) {
         this.mapper = mapper;
         this.items = items;
@@ -70,6 +72,7 @@ public class ControlResource {
         this.faults = faults;
         this.users = users;
         this.firing = firing;
+        this.webhooks = webhooks;
         this.resettables = resettables.stream().toList();
     }
 
@@ -83,6 +86,7 @@ public class ControlResource {
         linkTokens.clear();
         faults.clear();
         users.reset();
+        webhooks.clearDefaultUrlOverride();
         resettables.forEach(Resettable::reset);
         boolean keys = req.path("keys").asBoolean(false);
         if (keys) {
@@ -103,6 +107,26 @@ public class ControlResource {
     public Map<String, Object> fire(String body) {
         WebhookDelivery delivery = firing.fire(parse(body));
         return Json.obj("delivery_id", delivery.id(), "url", delivery.url(), "body", delivery.body());
+    }
+
+    /**
+     * Sets the default webhook URL at run time (Beacon webhooks, Items without a webhook); {@code {"url": null}}
+     * returns to {@code tartan.emulator.webhook.default-url}. Reset also returns to the configured value.
+     */
+    @POST
+    @Path("/webhooks/default-url")
+    public Map<String, Object> defaultUrl(String body) {
+        JsonNode req = parse(body);
+        String url = req.hasNonNull("url") ? req.get("url").asText() : null;
+        if (url != null) {
+            try {
+                dev.tartan.emulator.link.LinkUrls.check(url);
+            } catch (dev.tartan.emulator.api.PlaidException e) {
+                throw ControlException.badRequest("url must be an absolute http(s) URL");
+            }
+        }
+        webhooks.overrideDefaultUrl(url);
+        return Json.obj("default_url", webhooks.defaultUrl().orElse(null));
     }
 
     @GET

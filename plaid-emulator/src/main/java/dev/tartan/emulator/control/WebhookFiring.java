@@ -54,10 +54,13 @@ public class WebhookFiring {
 
     @SuppressWarnings("unchecked")
     public WebhookDelivery fire(JsonNode req) {
-        String type = req.path("webhook_type").asText(null);
         String code = req.path("webhook_code").asText(null);
-        if (type == null || code == null) {
-            throw ControlException.badRequest("webhook_type and webhook_code are required");
+        if (code == null) {
+            throw ControlException.badRequest("webhook_code is required");
+        }
+        String type = req.path("webhook_type").asText(null);
+        if (type == null) {
+            type = inferType(code, req.hasNonNull("item_id"));
         }
         if (!WebhookPayloads.known(type, code)) {
             throw ControlException.badRequest("unknown webhook " + type + "/" + code + "; known: "
@@ -125,6 +128,19 @@ public class WebhookFiring {
         Optional<WebhookDelivery> delivery = itemEvents.fire(item, type, code, fields);
         return delivery.orElseThrow(() -> new ControlException(409, "NO_WEBHOOK_URL",
                 "item " + itemId + " has no webhook and no tartan.emulator.webhook.default-url is configured"));
+    }
+
+    /** The type of a code that belongs to exactly one type (ITEM ERROR when an item_id is given). */
+    private static String inferType(String code, boolean forItem) {
+        if (forItem && WebhookPayloads.CATALOGUE.get("ITEM").contains(code)) {
+            return "ITEM";
+        }
+        List<String> types = WebhookPayloads.CATALOGUE.entrySet().stream()
+                .filter(e -> e.getValue().contains(code)).map(Map.Entry::getKey).toList();
+        if (types.size() != 1) {
+            throw ControlException.badRequest("webhook_type is required for " + code + " (one of " + types + ")");
+        }
+        return types.get(0);
     }
 
     private WebhookDelivery send(String url, Map<String, Object> body, String itemId) {

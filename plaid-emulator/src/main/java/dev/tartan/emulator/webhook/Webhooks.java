@@ -19,6 +19,9 @@ public class Webhooks {
 
     private final EmulatorConfig config;
     private final WebhookDispatcher dispatcher;
+    /** Runtime override of the configured default URL ({@code POST /emulator/webhooks/default-url}). */
+    private final java.util.concurrent.atomic.AtomicReference<String> defaultUrlOverride =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public Webhooks(EmulatorConfig config, WebhookDispatcher dispatcher) {
         this.config = config;
@@ -30,7 +33,20 @@ public class Webhooks {
     }
 
     public Optional<String> defaultUrl() {
+        String override = defaultUrlOverride.get();
+        if (override != null) {
+            return Optional.of(override);
+        }
         return config.webhook().defaultUrl().filter(u -> !u.isBlank());
+    }
+
+    /** Replaces the default URL until {@link #clearDefaultUrlOverride()} (null: back to the configured one). */
+    public void overrideDefaultUrl(String url) {
+        defaultUrlOverride.set(url);
+    }
+
+    public void clearDefaultUrlOverride() {
+        defaultUrlOverride.set(null);
     }
 
     public Optional<String> urlFor(Item item) {
