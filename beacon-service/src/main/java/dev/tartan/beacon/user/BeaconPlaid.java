@@ -211,9 +211,12 @@ public class BeaconPlaid {
             }
         }
         var report = r.getReport();
+        // a full match on some field is evidence for the reviewer; it is not Plaid's "confirmed" syndication (a
+        // confirmation made in the Dashboard, which the API does not expose), so it never satisfies the review rules
+        analysis.put("any_full_match", confirmed);
         return new Syndication(r.getId(), r.getBeaconUserId(), report == null ? null : report.getId(),
                 report == null || report.getType() == null ? null : report.getType().getValue(),
-                report == null ? null : report.getFraudDate(), analysis, confirmed, r.getRequestId());
+                report == null ? null : report.getFraudDate(), analysis, false, r.getRequestId());
     }
 
     static Duplicate duplicate(BeaconDuplicateGetResponse r) {
