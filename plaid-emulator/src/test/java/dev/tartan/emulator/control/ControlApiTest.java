@@ -134,5 +134,15 @@ class ControlApiTest extends EmulatorTestBase {
     @Test
     void readinessIsReported() {
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void unknownPlaidPathsAnswerWithPlaidsNotFoundError() {
+        RestAssured.given().contentType(ContentType.JSON).body("{}").post("/transactions/nope").then()
+                .statusCode(404).body("error_type", equalTo("INVALID_REQUEST"))
+                .body("error_code", equalTo("NOT_FOUND")).body("request_id", org.hamcrest.Matchers.notNullValue());
+        RestAssured.given().contentType(ContentType.JSON).body("{not json").post("/item/get").then()
+                .statusCode(400).body("error_code", equalTo("INVALID_BODY"));
     }
 }
