@@ -98,3 +98,13 @@ CREATE TABLE consent_request (
     cause        TEXT        NOT NULL,
     requested_at TIMESTAMPTZ NOT NULL
 );
+
+-- Webhooks that arrived before the item.linked of their Item (topics are not ordered with each other):
+-- kept and replayed once the Item is registered.
+CREATE TABLE parked_webhook (
+    message_id TEXT PRIMARY KEY,
+    item_id    TEXT        NOT NULL,
+    envelope   TEXT        NOT NULL,
+    parked_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX parked_webhook_item ON parked_webhook (item_id, parked_at);

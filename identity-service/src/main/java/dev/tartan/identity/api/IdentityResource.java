@@ -1,6 +1,8 @@
 package dev.tartan.identity.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tartan.contracts.EventJson;
 import dev.tartan.identity.profile.UserProfile;
 import dev.tartan.identity.store.AccountDecisionEntity;
@@ -39,6 +41,7 @@ public class IdentityResource {
     public record ProfileRequest(UserProfile profile) {
     }
 
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record DecisionView(String itemId, String accountId, String decisionId, String decision, String nextStep,
                                String method, List<String> reasons, JsonNode evidence, String policyVersion,
                                String plaidRequestId, Instant decidedAt) {
@@ -53,6 +56,7 @@ public class IdentityResource {
         }
     }
 
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ReviewView(String reviewId, String itemId, String accountId, String clientUserId, String reason,
                              String decisionId, String status, String reviewer, String note, Instant requestedAt, Instant resolvedAt) {
         static ReviewView of(FraudReviewEntity e) {
@@ -96,6 +100,22 @@ public class IdentityResource {
                 .map(list -> list == null
                         ? error(404, "ITEM_NOT_FOUND", "identity-service holds no active Item " + itemId)
                         : Response.ok(list.stream().map(DecisionView::of).toList()).build());
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ItemStatusView(String itemId, String status, boolean identityConsented, boolean authConsented,
+                                 boolean awaitingProfile, Instant linkedAt, Instant removedAt) {
+    }
+
+    /** What identity-service holds for an Item (no token, no PII). */
+    @GET
+    @Path("/items/{itemId}")
+    @RolesAllowed({"app", "operator"})
+    public Uni<Response> item(@PathParam("itemId") String itemId) {
+        return service.item(itemId).map(e -> e == null
+                ? error(404, "ITEM_NOT_FOUND", "identity-service holds no Item " + itemId)
+                : Response.ok(new ItemStatusView(e.itemId, e.status, e.identityConsented, e.authConsented, e.awaitingProfile,
+                e.linkedAt, e.removedAt)).build());
     }
 
     @GET

@@ -27,6 +27,7 @@ import dev.tartan.identity.store.DecisionHistoryEntity;
 import dev.tartan.identity.store.FraudReviewEntity;
 import dev.tartan.identity.store.IdentityItemEntity;
 import dev.tartan.identity.store.OwnerSnapshotEntity;
+import dev.tartan.identity.store.ParkedWebhookEntity;
 import dev.tartan.identity.store.ProfileEntity;
 import dev.tartan.identity.verification.Model.AccountResult;
 import dev.tartan.identity.verification.Model.ItemView;
@@ -113,7 +114,7 @@ public class IdentityService {
                             () -> registerItem(linked).chain(active -> active
                                     ? apply(view, run, "item.linked")
                                     : Uni.createFrom().voidItem()))))
-                    .replaceWithVoid();
+                    .chain(() -> replayParked(linked.itemId()));
         });
     }
 
@@ -143,18 +144,79 @@ public class IdentityService {
             if (done) {
                 return Uni.createFrom().voidItem();
             }
-            return Panache.withSession(() -> loadItem(itemId))
-                    .chain(loaded -> {
-                        if (loaded == null) {
-                            LOG.warnf("item_id=%s %s for an Item identity-service does not hold (unknown or removed): ignored", itemId, cause);
-                            return Uni.createFrom().item(new Loaded(null, null, RunResult.empty()));
+            return Panache.withSession(() -> IdentityItemEntity.<IdentityItemEntity>findById(itemId)
+                            .chain(row -> row == null ? Uni.createFrom().item(Known.UNKNOWN)
+                                    : IdentityItemEntity.ACTIVE.equals(row.status) ? loadItem(itemId).map(l -> l == null ? Known.REMOVED : Known.active(l))
+                                    : Uni.createFrom().item(Known.REMOVED)))
+                    .chain(known -> switch (known.state) {
+                        case UNKNOWN -> Panache.withTransaction(() -> inbox.runOnce(CONSUMER, env.id(), () -> park(itemId, env, cause)));
+                        case REMOVED -> {
+                            LOG.infof("item_id=%s %s for a removed Item: ignored", itemId, cause);
+                            yield Panache.withTransaction(() -> inbox.runOnce(CONSUMER, env.id(), () -> Uni.createFrom().voidItem()));
                         }
-                        return run(loaded, type, code, body).map(r -> new Loaded(loaded.item, loaded.profile, r));
+                        case ACTIVE -> run(known.loaded, type, code, body)
+                                .chain(r -> Panache.withTransaction(() -> inbox.runOnce(CONSUMER, env.id(),
+                                        () -> apply(known.loaded.item, r, cause))));
                     })
-                    .chain(done2 -> Panache.withTransaction(() -> inbox.runOnce(CONSUMER, env.id(),
-                            () -> done2.item == null ? Uni.createFrom().voidItem() : apply(done2.item, done2.run, cause))))
                     .replaceWithVoid();
         });
+    }
+
+    private enum KnownState { UNKNOWN, REMOVED, ACTIVE }
+
+    private record Known(KnownState state, Loaded loaded) {
+        static final Known UNKNOWN = new Known(KnownState.UNKNOWN, null);
+        static final Known REMOVED = new Known(KnownState.REMOVED, null);
+
+        static Known active(Loaded loaded) {
+            return new Known(KnownState.ACTIVE, loaded);
+        }
+    }
+
+    /** A webhook that overtook its Item's item.linked: kept until the Item is registered (see {@link #replayParked}). */
+    private Uni<Void> park(String itemId, EventEnvelope env, String cause) {
+        LOG.infof("item_id=%s %s arrived before item.linked: parked until the Item is registered", itemId, cause);
+        ParkedWebhookEntity row = new ParkedWebhookEntity();
+        row.messageId = env.id();
+        row.itemId = itemId;
+        row.envelope = env.toJson();
+        row.parkedAt = now();
+        return row.persist().replaceWithVoid();
+    }
+
+    /** Replays, in arrival order, the webhooks parked for an Item; each is deleted in the transaction that applies it. */
+    Uni<Void> replayParked(String itemId) {
+        return Panache.withSession(() -> ParkedWebhookEntity.<ParkedWebhookEntity>list("itemId = ?1 order by parkedAt", itemId))
+                .chain(parked -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (ParkedWebhookEntity p : parked) {
+                        chain = chain.chain(() -> replayOne(p));
+                    }
+                    return chain;
+                });
+    }
+
+    private Uni<Void> replayOne(ParkedWebhookEntity parked) {
+        EventEnvelope env = EventEnvelope.fromJson(parked.envelope);
+        PlaidWebhookReceived webhook = env.dataAs(PlaidWebhookReceived.class);
+        JsonNode body;
+        try {
+            body = EventJson.mapper().readTree(webhook.body());
+        } catch (Exception e) {
+            return Panache.withTransaction(() -> ParkedWebhookEntity.deleteById(parked.messageId)).replaceWithVoid();
+        }
+        String cause = "webhook " + webhook.webhookType() + "." + webhook.webhookCode() + " (parked)";
+        return Panache.withSession(() -> loadItem(parked.itemId))
+                .chain(loaded -> {
+                    if (loaded == null) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return run(loaded, webhook.webhookType(), webhook.webhookCode(), body)
+                            .chain(r -> Panache.withTransaction(() -> ParkedWebhookEntity.delete("messageId", parked.messageId)
+                                    .chain(deleted -> deleted == 0
+                                            ? Uni.createFrom().voidItem() // another instance replayed it
+                                            : apply(loaded.item, r, cause))));
+                });
     }
 
     private record Loaded(ItemView item, ProfileView profile, RunResult run) {
@@ -221,6 +283,10 @@ public class IdentityService {
                 .chain(loaded -> loaded == null ? Uni.createFrom().voidItem()
                         : verifier.full(loaded.item, loaded.profile, onDemand)
                         .chain(run -> Panache.withTransaction(() -> apply(loaded.item, run, onDemand ? "api" : "profile"))));
+    }
+
+    public Uni<IdentityItemEntity> item(String itemId) {
+        return Panache.withSession(() -> IdentityItemEntity.<IdentityItemEntity>findById(itemId));
     }
 
     public Uni<List<AccountDecisionEntity>> decisions(String itemId) {
@@ -460,6 +526,7 @@ public class IdentityService {
             String user = e.clientUserId;
             return (existing != null ? Uni.createFrom().item(e) : e.persist())
                     .chain(() -> OwnerSnapshotEntity.delete("itemId", removed.itemId()))
+                    .chain(() -> ParkedWebhookEntity.delete("itemId", removed.itemId()))
                     .chain(() -> IdentityItemEntity.count("clientUserId = ?1 and status = ?2", user, IdentityItemEntity.ACTIVE))
                     .chain(active -> active == 0 ? ProfileEntity.deleteById(user).replaceWithVoid() : Uni.createFrom().voidItem())
                     .invoke(() -> LOG.infof("item_id=%s removed: owner snapshots deleted, profile deleted if it was the user's last Item", removed.itemId()))
