@@ -1,0 +1,296 @@
+package dev.tartan.ingest.it;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.tartan.contracts.EventHeaders;
+import dev.tartan.contracts.Topics;
+import dev.tartan.infra.InfraProcess;
+import dev.tartan.infra.Ports;
+import dev.tartan.infra.TopicSetup;
+import dev.tartan.ingest.verification.TestSigner;
+import dev.tartan.testsupport.TartanInfra;
+import dev.tartan.testsupport.TestJwt;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Process-level proofs with the packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a child process, its
+ * own Kafka broker (stopped and restarted here) and the test JVM's PostgreSQL: a broker outage while webhooks keep
+ * arriving, ingest killed with a non-empty spool, and ingest killed with SIGKILL in the middle of live traffic. In
+ * every case each delivery answered 200 is on Kafka exactly once (read_committed, from the beginning of every webhook
+ * topic of this dedicated broker).
+ */
+class SpoolRecoveryIT {
+
+    static final List<String> TOPICS = List.of(Topics.PLAID_WEBHOOKS_ITEM, Topics.PLAID_WEBHOOKS_IDENTITY,
+            Topics.PLAID_WEBHOOKS_BEACON, Topics.PLAID_WEBHOOKS_LINK, Topics.PLAID_WEBHOOKS_AUTH,
+            Topics.PLAID_WEBHOOKS_TRANSACTIONS, Topics.PLAID_WEBHOOKS_OTHER);
+    static final TestSigner SIGNER = new TestSigner();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static Path dir;
+    static Path keysFile;
+    static int kafkaPort;
+    static int controllerPort;
+    static InfraProcess broker;
+    static String jdbcUrl;
+
+    InfraProcess ingest;
+    int httpPort;
+    /** delivery ids answered 200 in this test */
+    final Set<String> accepted = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void infra() throws Exception {
+        dir = Files.createTempDirectory("ingest-it");
+        keysFile = dir.resolve("keys.json");
+        Files.writeString(keysFile, new JWKSet(SIGNER.key.toPublicJWK()).toString(true));
+        kafkaPort = Ports.free();
+        controllerPort = Ports.free();
+        startBroker();
+        TartanInfra pg = TartanInfra.get();
+        jdbcUrl = pg.jdbcUrl(pg.createDatabase("ingest_it"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        startIngest();
+    }
+
+    @AfterEach
+    void stop() {
+        if (ingest != null) {
+            ingest.stop(Duration.ofSeconds(20));
+        }
+    }
+
+    static String bootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    static void startBroker() {
+        broker = InfraProcess.startKafka(dir.resolve("kafka"), kafkaPort, controllerPort).waitReady(Duration.ofSeconds(120));
+        TopicSetup.ensureTartanTopics(bootstrap(), Duration.ofSeconds(60));
+    }
+
+    void startIngest() {
+        httpPort = Ports.free();
+        TartanInfra pg = TartanInfra.get();
+        InfraProcess.Builder b = InfraProcess.builder("webhook-ingest")
+                .jar(Path.of(System.getProperty("ingest.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath())
+                .jvmArgs(new ArrayList<>(List.of("-Xmx256m")))
+                .systemProperty("quarkus.http.port", String.valueOf(httpPort))
+                .systemProperty("kafka.bootstrap.servers", bootstrap())
+                .systemProperty("quarkus.datasource.jdbc.url", jdbcUrl)
+                .systemProperty("quarkus.datasource.username", pg.postgresUser())
+                .systemProperty("quarkus.datasource.password", pg.postgresPassword())
+                .systemProperty("tartan.ingest.instance-id", "ingest-it")
+                .systemProperty("tartan.ingest.verification.static-keys-file", keysFile.toString())
+                .systemProperty("tartan.plaid.token-encryption.active-key-id", "k1")
+                .systemProperty("tartan.plaid.token-encryption.keys.k1", Base64.getEncoder().encodeToString(new byte[32]))
+                .port(httpPort)
+                .logFile(dir.resolve("ingest.log"))
+                .readiness(() -> get("/q/health/ready") == 200);
+        TestJwt.configOverrides().forEach(b::systemProperty);
+        ingest = b.start().waitReady(Duration.ofSeconds(90));
+    }
+
+    int get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Posts one signed webhook; returns [status, status-field] and remembers the delivery id if accepted. */
+    String[] post(String key) {
+        byte[] body = ("{\n  \"webhook_type\": \"TRANSACTIONS\",\n  \"webhook_code\": \"SYNC_UPDATES_AVAILABLE\",\n  \"item_id\": \""
+                + key + "\",\n  \"environment\": \"sandbox\"\n}").getBytes(StandardCharsets.UTF_8);
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/plaid/webhooks"))
+                    .timeout(Duration.ofSeconds(15)).header("Plaid-Verification", SIGNER.sign(body))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                String id = r.body().replaceAll(".*\"delivery_id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+                accepted.add(id);
+                return new String[] {"200", r.body().contains("spooled") ? "spooled" : "published"};
+            }
+            return new String[] {String.valueOf(r.statusCode()), r.body()};
+        } catch (Exception e) {
+            return new String[] {"-1", e.toString()};
+        }
+    }
+
+    long spoolDepth() throws Exception {
+        TartanInfra pg = TartanInfra.get();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, pg.postgresUser(), pg.postgresPassword());
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM webhook_spool")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Reads every webhook topic from the beginning until all accepted ids are there (or timeout); counts per id. */
+    Map<String, Integer> awaitAllOnKafka(Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Integer> seen = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : TOPICS) {
+                consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
+                    Header h = r.headers().lastHeader(EventHeaders.ID);
+                    seen.merge(new String(h.value(), StandardCharsets.UTF_8), 1, Integer::sum);
+                }
+                if (quietUntil == Long.MAX_VALUE && seen.keySet().containsAll(accepted)) {
+                    quietUntil = System.currentTimeMillis() + 3000; // keep reading: a duplicate would show up now
+                }
+            }
+        }
+        return seen;
+    }
+
+    void assertExactlyOnce(Map<String, Integer> seen) {
+        Set<String> missing = new HashSet<>(accepted);
+        missing.removeAll(seen.keySet());
+        assertTrue(missing.isEmpty(), missing.size() + " accepted deliveries missing from Kafka, e.g. " + missing.stream().limit(3).toList());
+        for (String id : accepted) {
+            assertEquals(1, seen.get(id), "delivery " + id + " on Kafka " + seen.get(id) + " times");
+        }
+    }
+
+    @Test
+    void brokerStoppedWhileWebhooksKeepArriving() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertEquals("published", post("item-before-" + i)[1]);
+        }
+        broker.stop(Duration.ofSeconds(30));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<long[]>> results = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String key = "item-outage-" + (i % 7);
+            results.add(pool.submit(() -> {
+                long t0 = System.nanoTime();
+                String[] r = post(key);
+                return new long[] {Long.parseLong(r[0]), (System.nanoTime() - t0) / 1_000_000};
+            }));
+            Thread.sleep(50);
+        }
+        long worst = 0;
+        for (Future<long[]> f : results) {
+            long[] r = f.get();
+            assertEquals(200, r[0], "answered during the outage");
+            worst = Math.max(worst, r[1]);
+        }
+        pool.shutdown();
+        assertTrue(worst < 10_000, "slowest answer during the outage: " + worst + " ms");
+        assertTrue(spoolDepth() >= 60, "the outage's deliveries wait in the spool: " + spoolDepth());
+        startBroker();
+        assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(120)));
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (spoolDepth() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(0, spoolDepth(), "spool drained");
+        System.out.printf("broker outage: 60 answered 200, slowest %d ms%n", worst);
+    }
+
+    @Test
+    void ingestKilledAndRestartedWithNonEmptySpool() throws Exception {
+        broker.stop(Duration.ofSeconds(30));
+        for (int i = 0; i < 30; i++) {
+            assertEquals("200", post("item-killed-" + i)[0]);
+        }
+        assertTrue(spoolDepth() >= 30);
+        ingest.process().destroyForcibly().waitFor(20, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+        startBroker();
+        startIngest();
+        assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(120)));
+    }
+
+    @Test
+    void ingestKilledMidStreamUnderLoad() throws Exception {
+        AtomicBoolean run = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> senders = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            senders.add(pool.submit(() -> {
+                int i = 0;
+                while (run.get()) {
+                    post("item-load-" + thread + "-" + (i++ % 50));
+                }
+            }));
+        }
+        Thread.sleep(5000);
+        int before = accepted.size();
+        ingest.process().destroyForcibly().waitFor(20, TimeUnit.SECONDS); // in the middle of transactions
+        Thread.sleep(500);
+        startIngest();
+        Thread.sleep(5000);
+        run.set(false);
+        for (Future<?> f : senders) {
+            f.get();
+        }
+        pool.shutdown();
+        assertTrue(before > 5 && accepted.size() > before, "traffic before and after the kill: " + before + ", " + accepted.size());
+        assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(120)));
+        System.out.printf("kill -9 under load: %d deliveries accepted, each on Kafka once%n", accepted.size());
+    }
+}
