@@ -39,6 +39,9 @@ public final class InfraProcess implements AutoCloseable {
     public static final List<String> DEFAULT_POSTGRES_JVM_ARGS =
             List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+    /** Starts the line written to the log before each start. */
+    static final String BANNER = "==== ";
+
     private final String name;
     private final Process process;
     private final int port;
@@ -265,7 +268,7 @@ public final class InfraProcess implements AutoCloseable {
                     : (stateDir != null ? stateDir.resolve(name + ".log") : Path.of(name + ".log").toAbsolutePath());
             try {
                 Files.createDirectories(log.getParent());
-                Files.writeString(log, "==== " + Instant.now() + " starting " + name + ": " + redact(cmd) + "\n",
+                Files.writeString(log, BANNER + Instant.now() + " starting " + name + ": " + redact(cmd) + "\n",
                         StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                         java.nio.file.StandardOpenOption.APPEND);
                 ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -409,7 +412,7 @@ public final class InfraProcess implements AutoCloseable {
         stop();
     }
 
-    /** The last {@code n} lines of the log file. */
+    /** The last {@code n} lines this run wrote to the log file (the log is appended to across runs). */
     public String logTail(int n) {
         return tail(logFile, n);
     }
@@ -421,6 +424,9 @@ public final class InfraProcess implements AutoCloseable {
         Deque<String> last = new ArrayDeque<>();
         try (Stream<String> lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
             lines.forEach(l -> {
+                if (l.startsWith(BANNER)) {
+                    last.clear(); // only the latest run
+                }
                 last.addLast(l);
                 if (last.size() > n) {
                     last.removeFirst();

@@ -142,7 +142,7 @@ public class PlaidEmulatorResource implements QuarkusTestResourceLifecycleManage
     /** The emulator's runnable jar, or an error that says how to build it. */
     static Path emulatorJar() {
         String root = System.getProperty("tartan.repo.root");
-        Path base = root != null ? Path.of(root) : Path.of("").toAbsolutePath();
+        Path base = root != null ? Path.of(root) : repoRootFromWorkingDirectory();
         Path jar = base.resolve("plaid-emulator/target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The Plaid emulator is not built: " + jar + " is missing. Build it first:"
@@ -151,6 +151,17 @@ public class PlaidEmulatorResource implements QuarkusTestResourceLifecycleManage
                     + " configuration sets it)" : ""));
         }
         return jar;
+    }
+
+    /** Without {@code tartan.repo.root} (an IDE run): the nearest folder upwards that holds the emulator module. */
+    static Path repoRootFromWorkingDirectory() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("plaid-emulator")) && Files.exists(d.resolve("mvnw"))) {
+                return d;
+            }
+        }
+        return dir;
     }
 
     private static final HttpClient HEALTH = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

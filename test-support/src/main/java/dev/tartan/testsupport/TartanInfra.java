@@ -34,7 +34,9 @@ import dev.tartan.infra.TopicSetup;
  * {@code CREATE DATABASE} from, e.g. {@code jdbc:postgresql://127.0.0.1:15432/postgres}, with
  * {@code TARTAN_TEST_PG_USER} (default {@code postgres}) and {@code TARTAN_TEST_PG_PASSWORD} (default empty).</li>
  * </ul>
- * Either one may be external and the other started here. Tartan's topics and dead-letter topics are created in both
+ * Either one may be external and the other started here. On a machine with Docker, {@code -Dtartan.test.infra=containers}
+ * uses Testcontainers instead of child processes ({@link ContainerInfra}; optional, falls back where unavailable).
+ * Tartan's topics and dead-letter topics are created in both
  * cases. Databases created on an external server are dropped when the JVM exits.
  */
 public final class TartanInfra {
@@ -79,7 +81,12 @@ public final class TartanInfra {
             if (shared == null) {
                 // another class loader of this JVM may have started them already: then reuse, and let it stop them
                 boolean sibling = System.getProperty(Registry.INFRA_PUBLISHED) != null;
-                shared = start(Settings.fromEnvironment(), !sibling);
+                Settings settings = Settings.fromEnvironment();
+                if (!sibling && (settings.kafkaBootstrap() == null || settings.pgUrl() == null)
+                        && ContainerInfra.requested()) {
+                    settings = ContainerInfra.startOrFallBack(settings);
+                }
+                shared = start(settings, !sibling);
             }
             return shared;
         }

@@ -25,7 +25,8 @@ import dev.tartan.infra.stack.StackLayout.App;
  * builds, and handles {@code --detach}; this class does the rest.
  *
  * <pre>
- * java -cp &lt;local-infra classpath&gt; dev.tartan.infra.stack.StackMain up --root R [--allow-missing] [--timeout S]
+ * java -cp &lt;local-infra classpath&gt; dev.tartan.infra.stack.StackMain up --root R [--allow-missing] [--infra-only]
+ *      [--timeout S]
  * ... status --root R | stop --root R | token app|operator[,...] --root R [--subject S] [--ttl-hours H]
  * </pre>
  */
@@ -36,13 +37,13 @@ public final class StackMain {
 
     public static void main(String[] argv) throws Exception {
         System.setProperty("log4j2.configurationFile", "tartan-infra-log4j2.xml");
-        Args args = Args.parse(argv, "allow-missing");
+        Args args = Args.parse(argv, "allow-missing", "infra-only");
         List<String> pos = args.positional();
         String command = pos.isEmpty() ? "help" : pos.get(0);
         Path root = Path.of(args.get("root", System.getProperty("tartan.repo.root", "."))).toAbsolutePath().normalize();
         StackFiles files = StackFiles.of(root);
         int rc = switch (command) {
-            case "up" -> new StackUp(files, args.flag("allow-missing"),
+            case "up" -> new StackUp(files, args.flag("allow-missing"), args.flag("infra-only"),
                     Duration.ofSeconds(args.getInt("timeout", 300))).up();
             case "status" -> status(files);
             case "stop" -> stop(files);

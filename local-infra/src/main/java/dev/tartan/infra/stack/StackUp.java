@@ -38,6 +38,7 @@ final class StackUp {
 
     private final StackFiles files;
     private final boolean allowMissing;
+    private final boolean infraOnly;
     private final Duration timeout;
     private final List<String> appJvmArgs;
     private final Map<String, InfraProcess> running = new LinkedHashMap<>();
@@ -45,9 +46,10 @@ final class StackUp {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
-    StackUp(StackFiles files, boolean allowMissing, Duration timeout) {
+    StackUp(StackFiles files, boolean allowMissing, boolean infraOnly, Duration timeout) {
         this.files = files;
         this.allowMissing = allowMissing;
+        this.infraOnly = infraOnly;
         this.timeout = timeout;
         String opts = System.getenv("TARTAN_APP_JAVA_OPTS");
         this.appJvmArgs = opts == null || opts.isBlank()
@@ -69,7 +71,7 @@ final class StackUp {
 
         List<App> apps = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (App app : StackLayout.APPS) {
+        for (App app : infraOnly ? List.<App>of() : StackLayout.APPS) {
             if (Files.isRegularFile(app.jar(files.root()))) {
                 apps.add(app);
             } else {
@@ -401,7 +403,10 @@ final class StackUp {
         }
         sb.append("\nTopics (").append(TopicSetup.tartanTopics().size()).append("): ");
         sb.append(String.join(", ", TopicSetup.tartanTopics().keySet())).append("\n");
-        sb.append("\nDev JWT for curl: TOKEN=$(./tartan token app)   # or: ./tartan token operator\n");
+        sb.append("\nTests against this stack: export TARTAN_TEST_KAFKA_BOOTSTRAP=127.0.0.1:").append(StackLayout.KAFKA_PORT)
+                .append(" TARTAN_TEST_PG_URL=jdbc:postgresql://127.0.0.1:").append(StackLayout.POSTGRES_PORT)
+                .append("/postgres\n");
+        sb.append("Dev JWT for curl: TOKEN=$(./tartan token app)   # or: ./tartan token operator\n");
         sb.append("Logs: ").append(rel(files.state().resolve("logs"))).append("/<component>.log   Status: ./tartan status\n");
         sb.append("Ctrl-C stops everything (or ./tartan stop from another terminal).\n");
         return sb.toString();
