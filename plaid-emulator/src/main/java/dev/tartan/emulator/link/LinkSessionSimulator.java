@@ -177,6 +177,11 @@ public class LinkSessionSimulator {
                     : Json.obj("institution_id", institution.institutionId(), "name", institution.name());
         }
 
+        /** In {@code /link/token/get} a session without an institution (Database Insights) has {@code null}. */
+        Map<String, Object> sessionInstitution() {
+            return institution == null ? null : institutionJson();
+        }
+
         String webhookUrl() {
             if (token.updateMode()) {
                 return items.byId(token.itemId()).map(Item::webhook).orElse(null);
@@ -194,7 +199,7 @@ public class LinkSessionSimulator {
             if (errorJson != null) {
                 errorJson.remove("request_id");
             }
-            token.addSession(new LinkSession(id, startedAt, Instant.now(), false, null, institutionJson(),
+            token.addSession(new LinkSession(id, startedAt, Instant.now(), false, null, sessionInstitution(),
                     List.of(), errorJson, List.copyOf(events)));
             fireLinkWebhooks("EXITED", null);
             LOG.infof("link session %s exited%s", id, error == null ? "" : " with " + error.errorCode());
@@ -210,7 +215,7 @@ public class LinkSessionSimulator {
                 json.put("verification_status", a.verificationStatus());
                 return json;
             }).toList();
-            token.addSession(new LinkSession(id, startedAt, Instant.now(), true, publicToken, institutionJson(),
+            token.addSession(new LinkSession(id, startedAt, Instant.now(), true, publicToken, sessionInstitution(),
                     accountsJson, null, List.copyOf(events)));
             fireLinkWebhooks("SUCCESS", publicToken);
             return Json.obj("status", "SUCCESS", "link_session_id", id, "public_token", publicToken,

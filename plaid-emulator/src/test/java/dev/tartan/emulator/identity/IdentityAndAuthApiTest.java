@@ -157,6 +157,8 @@ class IdentityAndAuthApiTest extends EmulatorTestBase {
         JsonPath session = linkSession(Map.of("link_token", linkToken, "account_number", accountNumber,
                 "routing_number", "011401533"));
         assertNull(session.getString("institution.institution_id"), "Database Insights has no institution");
+        assertNull(ok(plaid.linkTokenGet(new com.plaid.client.model.LinkTokenGetRequest().linkToken(linkToken)))
+                .getLinkSessions().get(0).getOnSuccess().getMetadata().getInstitution());
         String accessToken = ok(plaid.itemPublicTokenExchange(new ItemPublicTokenExchangeRequest()
                 .publicToken(session.getString("public_token")))).getAccessToken();
         AuthGetResponse auth = ok(plaid.authGet(new AuthGetRequest().accessToken(accessToken)));
