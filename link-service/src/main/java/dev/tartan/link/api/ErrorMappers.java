@@ -61,6 +61,12 @@ public class ErrorMappers {
         return json(400, ApiError.of(field == null ? "MALFORMED_JSON" : "INVALID_FIELD", message, field, null));
     }
 
+    /** More specific than Quarkus REST's own mapper for this type, so the error keeps Tartan's shape. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return badJson(e);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();

@@ -358,7 +358,10 @@ public final class LinkTokenRequestValidator {
                                     + "or Signal through required_if_supported_products, optional_products or additional_consented_products");
                 }
             }
-            countriesOnly(countries, Set.of("US", "CA"), "Database Insights is available in the US and Canada only");
+            if (!countries.equals(List.of("US")) && !countries.equals(List.of("CA"))) {
+                throw LinkProblem.invalid("COUNTRY_NOT_SUPPORTED_FOR_FLOW", "country_codes",
+                        "Database Insights needs country_codes [\"US\"] or [\"CA\"] (one of them), got " + countries);
+            }
         }
         if (auth.usOnlyFlowEnabled()) {
             countriesOnly(countries, Set.of("US"),

@@ -276,6 +276,8 @@ class LinkTokenRequestValidatorTest {
     void countriesAFlowDoesNotSupport() {
         assertRefused(req(LinkFlow.AUTH).countries("GB").auth(auth(null, null, null, null, true)), "COUNTRY_NOT_SUPPORTED_FOR_FLOW",
                 "country_codes");
+        assertRefused(req(LinkFlow.AUTH).countries("US", "CA").auth(auth(null, null, null, null, true)),
+                "COUNTRY_NOT_SUPPORTED_FOR_FLOW", "country_codes");
         assertRefused(req(LinkFlow.AUTH).countries("US", "CA").auth(auth(null, true, null, null, null)),
                 "COUNTRY_NOT_SUPPORTED_FOR_FLOW", "country_codes");
         assertRefused(req(LinkFlow.AUTH).countries("CA").auth(auth(null, null, null, true, null)),
