@@ -117,7 +117,7 @@ public class ChurnSweep {
                                 "UPDATE item i SET removal_id = u.removal_id, removal_reason = ?2, removal_urgent = false, "
                                         + "removal_requested_at = ?3, removal_scheduled_for = u.scheduled_for, "
                                         + "removal_next_attempt_at = u.scheduled_for, removal_attempts = 0, version = i.version + 1 "
-                                        + "FROM jsonb_to_recordset(CAST(?1 AS jsonb)) AS u(item_id text, removal_id text, scheduled_for timestamptz) "
+                                        + "FROM jsonb_to_recordset(CAST(CAST(?1 AS text) AS jsonb)) AS u(item_id text, removal_id text, scheduled_for timestamptz) "
                                         + "WHERE i.item_id = u.item_id")
                         .setParameter(1, ItemEntity.write(updates))
                         .setParameter(2, rule.reason().name())

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Appends many envelopes to the shared outbox table in one statement, inside the caller's transaction. Same rows as
  * {@code Outbox.append} writes (one round trip per event is what makes a 10-million-Item sweep slow); used by the
- * set-based sweeps only.
+ * set-based sweeps only. The rows travel as one text parameter cast to jsonb: a String bound where PostgreSQL infers
+ * jsonb would be sent by the reactive client as a JSON string scalar.
  */
 @ApplicationScoped
 public class BulkOutbox {
@@ -30,7 +31,7 @@ public class BulkOutbox {
         return Panache.getSession().chain(session -> session.createNativeQuery(
                                 "INSERT INTO outbox_event (id, topic, aggregate_type, aggregate_id, type, payload) "
                                         + "SELECT u.id, ?2, ?3, u.aggregate_id, u.type, u.payload "
-                                        + "FROM jsonb_to_recordset(CAST(?1 AS jsonb)) AS u(id text, aggregate_id text, type text, payload text)")
+                                        + "FROM jsonb_to_recordset(CAST(CAST(?1 AS text) AS jsonb)) AS u(id text, aggregate_id text, type text, payload text)")
                         .setParameter(1, rows)
                         .setParameter(2, topic)
                         .setParameter(3, aggregateType)
