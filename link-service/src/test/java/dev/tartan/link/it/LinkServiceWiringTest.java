@@ -11,6 +11,7 @@ import dev.tartan.contracts.item.ItemLinked;
 import dev.tartan.contracts.link.LinkUpdateCompleted;
 import dev.tartan.contracts.link.UpdateMode;
 import dev.tartan.contracts.relink.RelinkReason;
+import dev.tartan.contracts.relink.RelinkReminder;
 import dev.tartan.contracts.relink.RelinkRequested;
 import dev.tartan.contracts.relink.RelinkResolved;
 import dev.tartan.contracts.webhook.PlaidWebhookReceived;
@@ -346,8 +347,17 @@ class LinkServiceWiringTest {
         assertEquals(itemId, prompt.path("item_id").asText());
         assertEquals("ACCOUNT_SELECTION", prompt.path("mode").asText());
         assertTrue(prompt.path("account_selection_required").asBoolean());
-        // a redelivered command changes nothing (inbox)
+        // a redelivered command changes nothing (inbox); a reminder counts
         sendCommand(itemId, requested);
+        sendCommand(itemId, EventEnvelope.wrap(EventTypes.RELINK_REMINDER, "item-service", itemId,
+                new RelinkReminder(relinkId, itemId, user, UpdateMode.ACCOUNT_SELECTION, RelinkReason.NEW_ACCOUNTS_AVAILABLE, 2, now,
+                        Instant.now())));
+        long until = System.currentTimeMillis() + WAIT.toMillis();
+        while (prompts(user).get(0).path("reminders").asInt() != 2) {
+            assertTrue(System.currentTimeMillis() < until, "relink.reminder not applied: " + prompts(user));
+            Thread.sleep(200);
+        }
+        assertEquals(1, prompts(user).size());
 
         // the update-mode token is created on demand, with account selection because the re-link asks for it
         ObjectNode update = tokenRequest("UPDATE", user);
