@@ -153,9 +153,9 @@ final class StackUp {
         return 0;
     }
 
-    private void start(App app, Secrets secrets, String bootstrap) {
+    private void start(App app, Secrets secrets, String bootstrap) throws IOException {
         InfraProcess.Builder b = InfraProcess.builder(app.name())
-                .jar(app.jar(files.root()))
+                .jar(stage(app))
                 .jvmArgs(appJvmArgs)
                 .port(app.port())
                 .logFile(files.log(app.name()))
@@ -164,6 +164,48 @@ final class StackUp {
                 .readiness(() -> healthStatus(app) == 200);
         config(app, secrets, bootstrap).forEach(b::systemProperty);
         register(app.name(), b.start(), app.service() ? "service" : "emulator");
+    }
+
+    /**
+     * A hard-linked snapshot of the application's {@code target/quarkus-app} in {@code .tartan/apps/<name>/}: a
+     * rebuild or {@code mvn clean} while the stack runs replaces or deletes the files in {@code target/}, never the
+     * ones the running JVM reads. Costs no space (links; a copy where links are impossible).
+     */
+    private Path stage(App app) throws IOException {
+        Path source = app.jar(files.root()).getParent();
+        Path apps = files.state().resolve("apps");
+        Path target = apps.resolve(app.name());
+        Path tmp = apps.resolve(app.name() + ".staging");
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        try (var walk = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path dest = tmp.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    try {
+                        Files.createLink(dest, p);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(p, dest);
+                    }
+                }
+            }
+        }
+        deleteTree(target);
+        Files.move(tmp, target);
+        return target.resolve("quarkus-run.jar");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** The dev configuration of one application, passed as system properties (they win over application.properties). */
