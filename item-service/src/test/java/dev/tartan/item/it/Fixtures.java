@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Builders for the records other services publish, and helpers to read what item-service publishes. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
@@ -45,7 +45,7 @@ final class Fixtures {
     }
 
     /** What webhook-ingest publishes for one delivery of an ITEM webhook. */
-    static EventEnvelope webhook(String itemId, String code, String extraJsonFields) {
+    public static EventEnvelope webhook(String itemId, String code, String extraJsonFields) {
         String body = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"" + code + "\",\"item_id\":\"" + itemId + "\","
                 + (extraJsonFields == null || extraJsonFields.isBlank() ? "" : extraJsonFields + ",")
                 + "\"environment\":\"sandbox\"}";
