@@ -86,7 +86,21 @@ public class BackfillService {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "BACKFILL_FORMAT", e.getMessage());
         }
-        String jobId = "bf_" + sha256(content).substring(0, 24);
+        BackfillParser.Format fmt = format;
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        if (ctx == null) {
+            return stageAndStore(fileName, fmt, content);
+        }
+        // parsing and encrypting thousands of rows takes seconds: off the event loop, back on this context after
+        return Uni.createFrom().completionStage(() -> ctx.<List<Staged>>executeBlocking(() -> stage(fmt, content)).toCompletionStage())
+                .chain(rows -> store(fileName, fmt, content, rows));
+    }
+
+    private Uni<Progress> stageAndStore(String fileName, BackfillParser.Format format, String content) {
+        return store(fileName, format, content, stage(format, content));
+    }
+
+    private List<Staged> stage(BackfillParser.Format format, String content) {
         List<Staged> rows = new ArrayList<>();
         Map<String, Long> firstLine = new TreeMap<>();
         try {
@@ -103,6 +117,11 @@ public class BackfillService {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "BACKFILL_FILE_INVALID", e.getMessage());
         }
+        return rows;
+    }
+
+    private Uni<Progress> store(String fileName, BackfillParser.Format format, String content, List<Staged> rows) {
+        String jobId = "bf_" + sha256(content).substring(0, 24);
         long invalid = rows.stream().filter(r -> r.state().equals("failed")).count();
         return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
                                 "INSERT INTO backfill_job (id, file_name, format, total_rows, invalid_rows) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -141,7 +160,8 @@ public class BackfillService {
                 errors[i] = r.error();
             }
             return s.createNativeQuery("INSERT INTO backfill_row (job_id, line, client_user_id, pii_key_id, pii_ciphertext, report, state, error) "
-                            + "SELECT * FROM unnest(?1::text[], ?2::bigint[], ?3::text[], ?4::text[], ?5::text[], ?6::text[], ?7::text[], ?8::text[])")
+                            + "SELECT * FROM unnest(CAST(?1 AS text[]), CAST(?2 AS bigint[]), CAST(?3 AS text[]), CAST(?4 AS text[]), "
+                            + "CAST(?5 AS text[]), CAST(?6 AS text[]), CAST(?7 AS text[]), CAST(?8 AS text[]))")
                     .setParameter(1, jobIds).setParameter(2, lines).setParameter(3, clients).setParameter(4, keyIds)
                     .setParameter(5, ciphers).setParameter(6, reports).setParameter(7, states).setParameter(8, errors)
                     .executeUpdate();

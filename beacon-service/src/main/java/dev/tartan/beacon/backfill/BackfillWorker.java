@@ -39,16 +39,38 @@ public class BackfillWorker {
             return;
         }
         running.set(true);
-        // a duplicated context: Hibernate Reactive needs one per chain of work
-        io.vertx.core.Context ctx = io.smallrye.common.vertx.VertxContext.getOrCreateDuplicatedContext(vertx);
-        ctx.runOnContext(v -> backfill.resolveAfterRestart()
+        safeContext().runOnContext(v -> backfill.resolveAfterRestart()
                 .onFailure().invoke(e -> LOG.warnf("backfill: resolving interrupted rows failed: %s", e.toString()))
                 .onFailure().recoverWithNull()
                 .subscribe().with(x -> schedule(0)));
     }
 
+    private long worked;
+    private long lastLogged;
+
+    /** Progress in the log (ids and counts only); the full picture is {@code GET /beacon/backfill/{job}}. */
+    private void progress(int n) {
+        if (n > 0) {
+            worked += n;
+            if (worked - lastLogged >= 250) {
+                lastLogged = worked;
+                LOG.infof("backfill: %d rows worked since start-up", worked);
+            }
+        } else if (worked > lastLogged) {
+            lastLogged = worked;
+            LOG.infof("backfill: idle after %d rows worked since start-up", worked);
+        }
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         running.set(false);
+    }
+
+    /** A fresh duplicated context marked safe: Hibernate Reactive needs one per independent chain of work. */
+    private io.vertx.core.Context safeContext() {
+        io.vertx.core.Context ctx = io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle.setContextSafe(ctx, true);
+        return ctx;
     }
 
     private void schedule(long delayMillis) {
@@ -56,11 +78,13 @@ public class BackfillWorker {
             return;
         }
         Runnable round = () -> {
-            io.vertx.core.Context ctx = io.smallrye.common.vertx.VertxContext.getOrCreateDuplicatedContext(vertx);
-            ctx.runOnContext(v -> Uni.createFrom().deferred(backfill::workOnce)
+            safeContext().runOnContext(v -> Uni.createFrom().deferred(backfill::workOnce)
                     .onFailure().invoke(e -> LOG.warnf("backfill round failed, retrying: %s", e.toString()))
                     .onFailure().recoverWithItem(-1)
-                    .subscribe().with(n -> schedule(n > 0 ? 0 : config.backfill().pollInterval().toMillis())));
+                    .subscribe().with(n -> {
+                        progress(n);
+                        schedule(n > 0 ? 0 : config.backfill().pollInterval().toMillis());
+                    }));
         };
         if (delayMillis <= 0) {
             round.run();
