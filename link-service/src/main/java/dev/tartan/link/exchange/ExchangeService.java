@@ -16,6 +16,7 @@ import dev.tartan.link.token.LinkTokenRecord;
 import dev.tartan.messaging.outbox.Outbox;
 import dev.tartan.plaid.gateway.PlaidApiException;
 import dev.tartan.plaid.gateway.PlaidCallContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,11 +43,17 @@ public class ExchangeService {
 
     private final LinkPlaid plaid;
     private final Outbox outbox;
+    private final MeterRegistry meters;
     private final DuplicateItemDetector detector = new DuplicateItemDetector();
 
-    public ExchangeService(LinkPlaid plaid, Outbox outbox) {
+    public ExchangeService(LinkPlaid plaid, Outbox outbox, MeterRegistry meters) {
         this.plaid = plaid;
         this.outbox = outbox;
+        this.meters = meters;
+    }
+
+    private void outcome(String outcome) {
+        meters.counter("tartan_link_exchanges_total", "outcome", outcome).increment();
     }
 
     /** What was decided before calling Plaid: either the stored answer, or what to record after the exchange. */
@@ -67,6 +74,7 @@ public class ExchangeService {
                     if (prep.replay() != null) {
                         LOG.infof("public token already exchanged: answering the stored result item_id=%s link_session_id=%s",
                                 prep.replay().itemId(), md.linkSessionId());
+                        outcome("replayed");
                         return Uni.createFrom().item(prep.replay());
                     }
                     PlaidCallContext ctx = PlaidCallContext.linkSession(md.linkSessionId()).withClientUserId(user);
@@ -123,6 +131,7 @@ public class ExchangeService {
                                             + "institution_id=%s link_session_id=%s matched account mask=%s", request.clientUserId(),
                                     dup.existingItemId(), institution == null ? null : institution.institutionId(),
                                     request.metadata().linkSessionId(), dup.matchedAccount().mask());
+                            outcome("duplicate_refused");
                             throw LinkProblem.conflict("DUPLICATE_ITEM",
                                     "the user already linked these accounts at this institution as item " + dup.existingItemId()
                                             + "; the public token was not exchanged", Map.of("existing_item_id", dup.existingItemId()));
@@ -174,6 +183,7 @@ public class ExchangeService {
         return item.persist()
                 .chain(() -> ex.persist())
                 .chain(() -> outbox.append(Topics.ITEMS_EVENTS, AGGREGATE, envelope))
+                .invoke(() -> outcome("linked"))
                 .invoke(() -> LOG.infof("Item linked: item_id=%s client_user_id=%s institution_id=%s link_session_id=%s "
                                 + "request_id=%s accounts=%s", item.itemId, item.clientUserId, item.institutionId, session,
                         exchanged.requestId(), accounts.stream().map(LinkedAccount::accountId).toList()))

@@ -7,6 +7,7 @@ import dev.tartan.link.config.LinkConfig;
 import dev.tartan.link.exchange.LinkedItem;
 import dev.tartan.link.plaid.LinkPlaid;
 import dev.tartan.link.relink.RelinkPrompt;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,10 +30,12 @@ public class LinkTokenService {
 
     private final LinkTokenRequestValidator validator;
     private final LinkPlaid plaid;
+    private final MeterRegistry meters;
 
-    public LinkTokenService(LinkConfig config, LinkPlaid plaid) {
+    public LinkTokenService(LinkConfig config, LinkPlaid plaid, MeterRegistry meters) {
         this.validator = new LinkTokenRequestValidator(config.tokenPolicy());
         this.plaid = plaid;
+        this.meters = meters;
     }
 
     /** An Item's context and its sealed access token. */
@@ -44,9 +47,16 @@ public class LinkTokenService {
                 && request.itemId() != null && !request.itemId().isBlank();
         Uni<Loaded> loaded = needsItem ? Panache.withSession(() -> load(request.itemId())) : Uni.createFrom().nullItem();
         return loaded.flatMap(l -> {
-            LinkTokenSpec spec = validator.validate(request, l == null ? null : l.context());
+            LinkTokenSpec spec;
+            try {
+                spec = validator.validate(request, l == null ? null : l.context());
+            } catch (dev.tartan.link.LinkProblem p) {
+                meters.counter("tartan_link_tokens_refused_total", "code", p.code()).increment();
+                throw p;
+            }
             return plaid.createLinkToken(spec, l == null ? null : l.accessToken())
                     .flatMap(issued -> Panache.withTransaction(() -> record(spec, issued))
+                            .invoke(() -> meters.counter("tartan_link_tokens_issued_total", "flow", spec.flow().name()).increment())
                             .invoke(() -> LOG.infof("Link token issued: flow=%s client_user_id=%s item_id=%s update_mode=%s "
                                             + "account_selection=%s request_id=%s expires=%s", spec.flow(), spec.clientUserId(),
                                     spec.itemId(), spec.updateMode(), spec.accountSelectionEnabled(), issued.requestId(),

@@ -293,6 +293,9 @@ class LinkServiceWiringTest {
             items.awaitKey(tree(ok).path("item_id").asText(), WAIT);
         }
         assertEquals(1, count("SELECT count(*) FROM linked_item WHERE client_user_id = ?", user));
+        String metrics = RestAssured.get("/q/metrics").asString();
+        assertTrue(metrics.contains("tartan_link_exchanges_total") && metrics.contains("outcome=\"duplicate_refused\""), "exchange outcomes are counted");
+        assertTrue(metrics.contains("tartan_link_tokens_issued_total") && metrics.contains("flow=\"NEW_ITEM\""), "tokens issued are counted");
     }
 
     /** Links an Item for {@code user} and returns the exchange answer. */
