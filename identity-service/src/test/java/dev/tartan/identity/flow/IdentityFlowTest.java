@@ -453,6 +453,25 @@ class IdentityFlowTest {
     }
 
     @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheConsumerMovesOn() {
+        String key = "poison-" + id();
+        try (TopicProbe dlq = kafka.watch(Topics.ITEMS_EVENTS + Topics.DEAD_LETTER_SUFFIX);
+             TopicProbe webhookDlq = kafka.watch(Topics.PLAID_WEBHOOKS_IDENTITY + Topics.DEAD_LETTER_SUFFIX)) {
+            kafka.send(Topics.ITEMS_EVENTS, key, "this is not an envelope");
+            kafka.send(Topics.PLAID_WEBHOOKS_IDENTITY, key, "{\"also\": \"not an envelope\"}");
+            dlq.await(r -> key.equals(r.key()), WAIT);
+            webhookDlq.await(r -> key.equals(r.key()), WAIT);
+        }
+        // the channel still works after the poison record
+        String user = "user-" + id();
+        String item = "item-after-poison-" + id();
+        putProfile(user);
+        plaid.match.put(item, ids -> new MatchResult(Map.of("acc-1", StubPlaid.scores(100, null, null, null)), "req"));
+        send(linked(item, user, List.of("acc-1"), List.of("identity"), List.of()), Topics.ITEMS_EVENTS);
+        decisionFor(item, "acc-1", "verified");
+    }
+
+    @Test
     void removalDeletesTheProfileAndALateLinkedIsIgnored() {
         String user = "user-" + id();
         String item = "item-rm-" + id();
