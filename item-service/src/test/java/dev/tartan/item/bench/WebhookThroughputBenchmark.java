@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * Benchmark, not a timed test (runs only with {@code -Dtartan.bench.webhooks=true}): registers
- * {@code tartan.bench.items} Items, publishes {@code tartan.bench.webhooks} ITEM webhooks alternating ERROR and
+ * {@code tartan.bench.items} Items, publishes {@code tartan.bench.webhook-count} ITEM webhooks alternating ERROR and
  * LOGIN_REPAIRED per Item (every one a transition: state + 2 outbox rows + inbox row), and reports applied webhooks
  * per second from the inbox's own timestamps, in 5-second intervals. Figures: docs/performance.md.
  */
@@ -36,7 +36,7 @@ class WebhookThroughputBenchmark {
     @Test
     void appliedWebhooksPerSecond() throws Exception {
         int items = Integer.getInteger("tartan.bench.items", 20_000);
-        int webhooks = Integer.getInteger("tartan.bench.webhooks", 200_000);
+        int webhooks = Integer.getInteger("tartan.bench.webhook-count", 200_000);
         String db = TartanInfraResource.databaseName("item");
         try (Connection c = TartanInfra.get().connect(db); Statement s = c.createStatement()) {
             s.execute("INSERT INTO item (item_id, client_user_id, token_key_id, token_ciphertext, linked_at, status, status_changed_at, "
