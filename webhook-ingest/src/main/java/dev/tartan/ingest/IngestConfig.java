@@ -23,6 +23,10 @@ public interface IngestConfig {
     @WithDefault("262144")
     int maxBodyBytes();
 
+    /** How long rejections are kept in the {@code webhook_rejection} audit table (pruned hourly). */
+    @WithDefault("7d")
+    Duration rejectionRetention();
+
     /** Verification of the {@code Plaid-Verification} JWT. */
     Verification verification();
 

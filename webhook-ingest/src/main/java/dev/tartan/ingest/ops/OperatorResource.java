@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Operator views (JWT role {@code operator}): spool state, recent rejections, cached verification keys. */
-@Path("/ops")
+@Path("/operator")
 @RolesAllowed("operator")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking

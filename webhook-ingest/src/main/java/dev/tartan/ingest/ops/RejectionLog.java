@@ -62,8 +62,12 @@ public class RejectionLog {
     private volatile boolean running;
     private Thread thread;
 
-    public RejectionLog(DataSource dataSource, MeterRegistry registry) {
+    private final java.time.Duration retention;
+    private long lastPrune;
+
+    public RejectionLog(DataSource dataSource, MeterRegistry registry, dev.tartan.ingest.IngestConfig config) {
         this.dataSource = dataSource;
+        this.retention = config.rejectionRetention();
         for (RejectionReason r : RejectionReason.values()) {
             counters.put(r, Counter.builder("tartan_webhooks_rejected_total").tag("reason", r.code())
                     .description("webhook deliveries refused, by reason").register(registry));
@@ -140,6 +144,7 @@ public class RejectionLog {
         List<Rejection> batch = new ArrayList<>();
         while (running || !toStore.isEmpty()) {
             try {
+                prune();
                 Rejection first = toStore.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -156,6 +161,25 @@ public class RejectionLog {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /** Hourly: drops audit rows older than the retention, so a flood of forgeries cannot grow the table forever. */
+    private void prune() {
+        long now = System.currentTimeMillis();
+        if (now - lastPrune < 3_600_000L) {
+            return;
+        }
+        lastPrune = now;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_rejection WHERE rejected_at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now().minus(retention)));
+            int n = ps.executeUpdate();
+            if (n > 0) {
+                LOG.infof("pruned %d rejection audit rows older than %s", n, retention);
+            }
+        } catch (SQLException e) {
+            LOG.debugf("rejection audit prune failed: %s", e.getMessage());
         }
     }
 

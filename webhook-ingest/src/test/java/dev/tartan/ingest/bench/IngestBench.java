@@ -1,0 +1,318 @@
+package dev.tartan.ingest.bench;
+
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.tartan.infra.InfraProcess;
+import dev.tartan.infra.Ports;
+import dev.tartan.infra.TopicSetup;
+import dev.tartan.ingest.verification.SignatureProviders;
+import dev.tartan.ingest.verification.TestSigner;
+import dev.tartan.ingest.verification.VerificationKey;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import org.HdrHistogram.Histogram;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The webhook-ingest benchmark (docs/performance.md, section "webhook-ingest"). Run it with
+ * {@code webhook-ingest/bench/run.sh}. It starts its own Kafka broker and PostgreSQL (child processes), then:
+ * <ol>
+ *   <li>(a) the crypto ceiling: ES256 verifications per second in-process (nimbus + the provider), 1 and 2 threads;</li>
+ *   <li>calibrates its own HTTP generator against a do-nothing server in this JVM;</li>
+ *   <li>for each provider (accp, jdk): starts the packaged ingest jar, warms it up, measures (b) the sustained accepted
+ *       rate (closed loop, every answer must be 200 "published", i.e. acknowledged by Kafka with acks=all), then
+ *       latency open-loop at half that rate (latency from the intended send time, so queueing counts), and ingest's
+ *       own CPU-seconds per 1,000 webhooks from /proc.</li>
+ * </ol>
+ * Requests are signed the way the emulator's {@code WebhookSigner} signs (ES256 JWS, {@code iat},
+ * {@code request_body_sha256}) with a P-256 key generated here and handed to ingest as a static JWKS file (the emulator
+ * does not export its private key). Settings: -Dbench.warmup=60 -Dbench.measure=30 (seconds), -Dbench.concurrency=64,
+ * -Dbench.providers=accp,jdk.
+ */
+public final class IngestBench {
+
+    static final long WARMUP = Long.getLong("bench.warmup", 60);
+    static final long MEASURE = Long.getLong("bench.measure", 30);
+    static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
+    static final TestSigner SIGNER = new TestSigner();
+
+    record Signed(Buffer body, String jwt) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("ingest-bench");
+        Path keys = dir.resolve("keys.json");
+        Files.writeString(keys, new JWKSet(SIGNER.key.toPublicJWK()).toString(true));
+        StringBuilder report = new StringBuilder();
+        report.append(String.format("machine: %d cpus, load average at start %s%n", Runtime.getRuntime().availableProcessors(),
+                Files.readString(Path.of("/proc/loadavg")).trim()));
+
+        // (a) crypto ceiling
+        for (String p : List.of("accp", "jdk")) {
+            for (int threads : new int[] {1, 2}) {
+                double rate = verifyCeiling(p, threads, Math.max(5, MEASURE / 3));
+                report.append(String.format("(a) ES256 verify, %-4s %d thread(s): %,.0f verifies/s%n", p, threads, rate));
+                System.out.print(report.substring(report.lastIndexOf("(a)")));
+            }
+        }
+
+        Vertx vertx = Vertx.vertx();
+        // generator calibration: a do-nothing server in this JVM
+        HttpServer nothing = vertx.createHttpServer().requestHandler(r -> r.body().onComplete(b -> r.response().end("{}")))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+        List<Signed> pool = sign(2000);
+        closedLoop(vertx, nothing.actualPort(), pool, Math.min(10, WARMUP), false);
+        double calib = closedLoop(vertx, nothing.actualPort(), pool, Math.min(10, MEASURE), false)[0];
+        report.append(String.format("generator calibration (do-nothing server, %d in flight): %,.0f requests/s%n", CONCURRENCY, calib));
+        System.out.println(report.substring(report.lastIndexOf("generator")));
+        nothing.close();
+
+        int kafkaPort = Ports.free();
+        InfraProcess kafka = InfraProcess.startKafka(dir.resolve("kafka"), kafkaPort, Ports.free());
+        int pgPort = Ports.free();
+        InfraProcess pg = InfraProcess.startPostgres(dir.resolve("pg"), pgPort, List.of("webhook_ingest"));
+        kafka.waitReady(Duration.ofSeconds(120));
+        pg.waitReady(Duration.ofSeconds(120));
+        TopicSetup.ensureTartanTopics("127.0.0.1:" + kafkaPort, Duration.ofSeconds(60));
+        try {
+            for (String provider : System.getProperty("bench.providers", "accp,jdk").split(",")) {
+                int port = Ports.free();
+                InfraProcess ingest = InfraProcess.builder("webhook-ingest-" + provider)
+                        .jar(Path.of(System.getProperty("ingest.jar", "webhook-ingest/target/quarkus-app/quarkus-run.jar")).toAbsolutePath())
+                        .jvmArgs(new ArrayList<>(List.of("-Xmx512m")))
+                        .systemProperty("quarkus.http.port", String.valueOf(port))
+                        .systemProperty("kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort)
+                        .systemProperty("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + pgPort + "/webhook_ingest")
+                        .systemProperty("quarkus.datasource.username", "postgres")
+                        .systemProperty("quarkus.datasource.password", "postgres")
+                        .systemProperty("quarkus.log.category.\"dev.tartan.ingest\".level", "WARN")
+                        .systemProperty("tartan.ingest.instance-id", "bench-" + provider)
+                        .systemProperty("tartan.ingest.verification.provider", provider)
+                        .systemProperty("tartan.ingest.verification.static-keys-file", keys.toString())
+                        .systemProperty("tartan.plaid.token-encryption.active-key-id", "k1")
+                        .systemProperty("tartan.plaid.token-encryption.keys.k1", Base64.getEncoder().encodeToString(new byte[32]))
+                        .port(port)
+                        .logFile(dir.resolve("ingest-" + provider + ".log"))
+                        .readiness(() -> Ports.listening(port))
+                        .start().waitReady(Duration.ofSeconds(120));
+                try {
+                    Thread.sleep(2000);
+                    pool = sign(5000);
+                    System.out.printf("[%s] warm-up %d s%n", provider, WARMUP);
+                    closedLoop(vertx, port, pool, WARMUP, true);
+                    long cpu0 = cpuTicks(ingest.pid());
+                    System.out.printf("[%s] measuring sustained rate %d s%n", provider, MEASURE);
+                    double[] max = closedLoop(vertx, port, pool, MEASURE, true);
+                    long cpu1 = cpuTicks(ingest.pid());
+                    double cpuPerK = (cpu1 - cpu0) / 100.0 / (max[0] * MEASURE) * 1000;
+                    report.append(String.format("(b) [%s] sustained accepted (200 after Kafka ack, acks=all), %d in flight: %,.0f webhooks/s"
+                                    + " (non-200: %.0f); ingest CPU %.3f s per 1,000 webhooks%n", provider, CONCURRENCY, max[0], max[1], cpuPerK));
+                    System.out.print(report.substring(report.lastIndexOf("(b)")));
+                    pool = sign(5000);
+                    double half = max[0] / 2;
+                    String lat = openLoop(vertx, port, pool, half, MEASURE);
+                    report.append(String.format("(b) [%s] open loop at %,.0f/s (half): %s%n", provider, half, lat));
+                    System.out.print(report.substring(report.lastIndexOf("(b)")));
+                } finally {
+                    ingest.stop(Duration.ofSeconds(20));
+                }
+            }
+        } finally {
+            kafka.stop(Duration.ofSeconds(20));
+            pg.stop(Duration.ofSeconds(20));
+            vertx.close();
+        }
+        report.append(String.format("load average at end %s%n", Files.readString(Path.of("/proc/loadavg")).trim()));
+        Path out = Path.of("webhook-ingest/target/bench-report.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        System.out.println("\n==== webhook-ingest benchmark ====\n" + report + "(written to " + out + ")");
+        System.exit(0);
+    }
+
+    /** Verifications per second through nimbus with the provider, as ingest does them (no key lookup). */
+    static double verifyCeiling(String provider, int threads, long seconds) throws Exception {
+        VerificationKey key = SIGNER.verificationKey(SignatureProviders.choose(provider).provider());
+        byte[] body = bodyFor("ceiling").getBytes(StandardCharsets.UTF_8);
+        String jwt = SIGNER.sign(body);
+        LongAdder count = new LongAdder();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2 + seconds);
+        long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        AtomicLong measured = new AtomicLong();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    long n = 0;
+                    while (System.nanoTime() < end) {
+                        JWSObject jws = JWSObject.parse(jwt);
+                        if (!jws.verify(key.verifier())) {
+                            throw new IllegalStateException("did not verify");
+                        }
+                        if (System.nanoTime() > measureFrom) {
+                            n++;
+                        }
+                    }
+                    measured.addAndGet(n);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        count.add(measured.get());
+        return count.sum() / (double) seconds;
+    }
+
+    static String bodyFor(String itemId) {
+        return "{\n  \"webhook_type\": \"TRANSACTIONS\",\n  \"webhook_code\": \"SYNC_UPDATES_AVAILABLE\",\n  \"item_id\": \"" + itemId
+                + "\",\n  \"initial_update_complete\": true,\n  \"historical_update_complete\": true,\n  \"environment\": \"production\"\n}";
+    }
+
+    static List<Signed> sign(int n) {
+        List<Signed> out = new ArrayList<>(n);
+        Instant now = Instant.now();
+        for (int i = 0; i < n; i++) {
+            byte[] body = bodyFor("item-bench-" + i).getBytes(StandardCharsets.UTF_8);
+            out.add(new Signed(Buffer.buffer(body), SIGNER.sign(body, now)));
+        }
+        return out;
+    }
+
+    static HttpClient client(Vertx vertx) {
+        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(CONCURRENCY));
+    }
+
+    static RequestOptions options(int port) {
+        return new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/plaid/webhooks")
+                .addHeader("Content-Type", "application/json");
+    }
+
+    /** Closed loop: CONCURRENCY requests always in flight. Returns [accepted per second, non-200 count]; prints per 5 s. */
+    static double[] closedLoop(Vertx vertx, int port, List<Signed> pool, long seconds, boolean print) throws Exception {
+        return closedLoop(vertx, port, pool, seconds, print, print);
+    }
+
+    static double[] closedLoop(Vertx vertx, int port, List<Signed> pool, long seconds, boolean print, boolean requirePublished)
+            throws Exception {
+        HttpClient client = client(vertx);
+        RequestOptions base = options(port);
+        LongAdder ok = new LongAdder();
+        LongAdder bad = new LongAdder();
+        AtomicLong next = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        CountDownLatch done = new CountDownLatch(CONCURRENCY);
+        Runnable[] loop = new Runnable[1];
+        loop[0] = () -> {
+            if (System.nanoTime() > end) {
+                done.countDown();
+                return;
+            }
+            Signed s = pool.get((int) (next.getAndIncrement() % pool.size()));
+            client.request(new RequestOptions(base).putHeader("Plaid-Verification", s.jwt()))
+                    .compose(req -> req.send(s.body()))
+                    .compose(resp -> resp.body().map(b -> resp.statusCode() == 200 && (!requirePublished || b.toString().contains("published"))))
+                    .onComplete(ar -> {
+                        if (ar.succeeded() && ar.result()) {
+                            ok.increment();
+                        } else {
+                            bad.increment();
+                        }
+                        loop[0].run();
+                    });
+        };
+        for (int i = 0; i < CONCURRENCY; i++) {
+            vertx.runOnContext(v -> loop[0].run());
+        }
+        long start = System.nanoTime();
+        long lastOk = 0;
+        while (!done.await(5, TimeUnit.SECONDS)) {
+            long now = ok.sum();
+            if (print) {
+                System.out.printf("  %5.0f s: %,8.0f /s (non-200 so far %d)%n", (System.nanoTime() - start) / 1e9, (now - lastOk) / 5.0, bad.sum());
+            }
+            lastOk = now;
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        client.close();
+        return new double[] {ok.sum() / elapsed, bad.sum()};
+    }
+
+    /** Open loop at a fixed rate; latency from the intended send time (coordinated omission accounted for). */
+    static String openLoop(Vertx vertx, int port, List<Signed> pool, double rate, long seconds) throws Exception {
+        HttpClient client = client(vertx);
+        RequestOptions base = options(port);
+        Histogram hist = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        LongAdder bad = new LongAdder();
+        LongAdder inFlight = new LongAdder();
+        long start = System.nanoTime();
+        long intervalNanos = (long) (1e9 / rate);
+        AtomicLong sent = new AtomicLong();
+        long total = (long) (rate * seconds);
+        long timer = vertx.setPeriodic(1, id -> {
+            long due = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
+            while (sent.get() < due) {
+                long i = sent.getAndIncrement();
+                long intended = start + i * intervalNanos;
+                Signed s = pool.get((int) (i % pool.size()));
+                inFlight.increment();
+                client.request(new RequestOptions(base).putHeader("Plaid-Verification", s.jwt()))
+                        .compose(req -> req.send(s.body()))
+                        .compose(resp -> resp.body().map(b -> resp.statusCode() == 200))
+                        .onComplete(ar -> {
+                            long micros = (System.nanoTime() - intended) / 1000;
+                            synchronized (hist) {
+                                hist.recordValue(Math.min(micros, hist.getHighestTrackableValue()));
+                            }
+                            if (!(ar.succeeded() && ar.result())) {
+                                bad.increment();
+                            }
+                            inFlight.decrement();
+                        });
+            }
+        });
+        while (sent.get() < total) {
+            Thread.sleep(100);
+        }
+        vertx.cancelTimer(timer);
+        long waitUntil = System.currentTimeMillis() + 30_000;
+        while (inFlight.sum() > 0 && System.currentTimeMillis() < waitUntil) {
+            Thread.sleep(50);
+        }
+        client.close();
+        synchronized (hist) {
+            return String.format(Locale.ROOT, "%d requests, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, non-200 %d",
+                    hist.getTotalCount(), hist.getValueAtPercentile(50) / 1000.0, hist.getValueAtPercentile(99) / 1000.0,
+                    hist.getValueAtPercentile(99.9) / 1000.0, hist.getMaxValue() / 1000.0, bad.sum());
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (1/100 s). */
+    static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
