@@ -109,7 +109,7 @@ public class BeaconPlaid {
 
     /** {@code /beacon/user/update} with an Item's access token (opened inside the gateway only). */
     public Uni<PlaidUserSnapshot> associateItem(String beaconUserId, String itemId, dev.tartan.contracts.SealedToken token) {
-        return gateway.callWithAccessToken(PlaidEndpoint.BEACON_USER_UPDATE, itemId, gatewayToken(token),
+        return gateway.callWithAccessToken(PlaidEndpoint.BEACON_USER_UPDATE, itemId, token,
                         (api, accessToken) -> api.beaconUserUpdate(new BeaconUserUpdateRequest().beaconUserId(beaconUserId)
                                 .accessTokens(List.of(accessToken))))
                 .map(r -> snapshot(r.getId(), r.getClientUserId(), r.getStatus(), r.getVersion(), r.getUpdatedAt(), r.getItemIds(),
@@ -119,7 +119,7 @@ public class BeaconPlaid {
     }
 
     public Uni<Insights> accountInsights(String beaconUserId, String itemId, dev.tartan.contracts.SealedToken token) {
-        return gateway.callWithAccessToken(PlaidEndpoint.BEACON_USER_ACCOUNT_INSIGHTS_GET, itemId, gatewayToken(token),
+        return gateway.callWithAccessToken(PlaidEndpoint.BEACON_USER_ACCOUNT_INSIGHTS_GET, itemId, token,
                         (api, accessToken) -> api.beaconUserAccountInsightsGet(new BeaconUserAccountInsightsGetRequest()
                                 .beaconUserId(beaconUserId).accessToken(accessToken)))
                 .map(r -> {
@@ -306,9 +306,6 @@ public class BeaconPlaid {
     }
 
     /** The gateway still has its own SealedToken type; same JSON, converted field for field until they are merged. */
-    private static dev.tartan.plaid.gateway.crypto.SealedToken gatewayToken(dev.tartan.contracts.SealedToken t) {
-        return new dev.tartan.plaid.gateway.crypto.SealedToken(t.keyId(), t.ciphertext());
-    }
 
     private static <T> Collection<T> nullSafe(Collection<T> c) {
         return c == null ? List.of() : c;

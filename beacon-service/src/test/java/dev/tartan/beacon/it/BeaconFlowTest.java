@@ -269,7 +269,7 @@ class BeaconFlowTest {
                                 .initialProducts(List.of(Products.AUTH))))
                 .await().atMost(WAIT).getPublicToken();
         ExchangedItem item = gateway.exchangePublicToken(publicToken, PlaidCallContext.user(client)).await().atMost(WAIT);
-        SealedToken token = new SealedToken(item.accessToken().keyId(), item.accessToken().ciphertext());
+        SealedToken token = item.accessToken();
         kafka.send(Topics.ITEMS_EVENTS, item.itemId(), EventEnvelope.wrap(EventTypes.ITEM_LINKED, "link-service", item.itemId(),
                 new ItemLinked(item.itemId(), client, new InstitutionRef("ins_109508", "First Platypus Bank"), List.of(),
                         List.of("auth", "beacon"), null, null, null, "ls-2", token, Instant.now())).toJson());

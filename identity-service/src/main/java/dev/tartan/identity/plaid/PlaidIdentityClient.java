@@ -24,7 +24,7 @@ import dev.tartan.identity.profile.PostalAddress;
 import dev.tartan.identity.profile.UserProfile;
 import dev.tartan.plaid.gateway.PlaidEndpoint;
 import dev.tartan.plaid.gateway.PlaidGateway;
-import dev.tartan.plaid.gateway.crypto.SealedToken;
+import dev.tartan.contracts.SealedToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -52,10 +52,7 @@ public class PlaidIdentityClient {
     }
 
     /** The Item to call Plaid for, with its sealed access token. */
-    public record ItemRef(String itemId, dev.tartan.contracts.SealedToken token) {
-        SealedToken gatewayToken() {
-            return new SealedToken(token.keyId(), token.ciphertext());
-        }
+    public record ItemRef(String itemId, SealedToken token) {
     }
 
     public record MatchResult(Map<String, MatchScores> scores, String requestId) {
@@ -87,7 +84,7 @@ public class PlaidIdentityClient {
         if (accountIds != null && !accountIds.isEmpty()) {
             request.options(new IdentityMatchRequestOptions().accountIds(accountIds));
         }
-        return gateway.callWithAccessToken(PlaidEndpoint.IDENTITY_MATCH, item.itemId(), item.gatewayToken(),
+        return gateway.callWithAccessToken(PlaidEndpoint.IDENTITY_MATCH, item.itemId(), item.token(),
                         (api, token) -> api.identityMatch(request.accessToken(token)))
                 .map(response -> {
                     Map<String, MatchScores> scores = new LinkedHashMap<>();
@@ -107,7 +104,7 @@ public class PlaidIdentityClient {
     }
 
     public Uni<OwnersResult> identityGet(ItemRef item) {
-        return gateway.callWithAccessToken(PlaidEndpoint.IDENTITY_GET, item.itemId(), item.gatewayToken(),
+        return gateway.callWithAccessToken(PlaidEndpoint.IDENTITY_GET, item.itemId(), item.token(),
                         (api, token) -> api.identityGet(new IdentityGetRequest().accessToken(token)))
                 .map(response -> {
                     Map<String, List<Owner>> owners = new LinkedHashMap<>();
@@ -120,7 +117,7 @@ public class PlaidIdentityClient {
     }
 
     public Uni<DocumentsResult> documents(ItemRef item) {
-        return gateway.callWithAccessToken(PlaidEndpoint.IDENTITY_DOCUMENTS_UPLOADS_GET, item.itemId(), item.gatewayToken(),
+        return gateway.callWithAccessToken(PlaidEndpoint.IDENTITY_DOCUMENTS_UPLOADS_GET, item.itemId(), item.token(),
                         (api, token) -> api.identityDocumentsUploadsGet(new IdentityDocumentsUploadsGetRequest().accessToken(token)))
                 .map(response -> {
                     Map<String, DocumentResult> accounts = new LinkedHashMap<>();
@@ -135,7 +132,7 @@ public class PlaidIdentityClient {
     }
 
     public Uni<AuthResult> auth(ItemRef item) {
-        return gateway.callWithAccessToken(PlaidEndpoint.AUTH_GET, item.itemId(), item.gatewayToken(),
+        return gateway.callWithAccessToken(PlaidEndpoint.AUTH_GET, item.itemId(), item.token(),
                         (api, token) -> api.authGet(new AuthGetRequest().accessToken(token).options(new AuthGetRequestOptions())))
                 .map(response -> {
                     Map<String, AuthEvidence> accounts = new LinkedHashMap<>();

@@ -73,7 +73,7 @@ class DecisionThroughputBenchmark {
             accounts += linked.size();
             envelopes.add(EventEnvelope.wrap(EventTypes.ITEM_LINKED, "bench", item.itemId(), new ItemLinked(item.itemId(), user,
                     new InstitutionRef("ins_109508", "First Platypus Bank"), linked, List.of("auth", "identity"), List.of(), List.of(),
-                    List.of(), "link", new SealedToken(item.accessToken().keyId(), item.accessToken().ciphertext()), Instant.now())));
+                    List.of(), "link", item.accessToken(), Instant.now())));
         }
         try (KafkaTestClient kafka = new KafkaTestClient(TartanInfraResource.kafkaBootstrapServers());
              TopicProbe decisions = kafka.watch(Topics.IDENTITY_VERIFICATIONS)) {

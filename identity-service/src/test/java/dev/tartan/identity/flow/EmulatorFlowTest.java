@@ -113,7 +113,7 @@ class EmulatorFlowTest {
         ExchangedItem item = gateway.exchangePublicToken(publicToken, PlaidCallContext.none()).await().atMost(WAIT);
         List<String> accounts = new ArrayList<>();
         emulator.get("/emulator/items/" + item.itemId()).path("accounts").forEach(a -> accounts.add(a.path("account_id").asText()));
-        return new Linked(item.itemId(), new SealedToken(item.accessToken().keyId(), item.accessToken().ciphertext()), accounts);
+        return new Linked(item.itemId(), item.accessToken(), accounts);
     }
 
     /** A Database Insights Item: the user types an account number instead of logging in. */
@@ -131,7 +131,7 @@ class EmulatorFlowTest {
 
     void uploadStatement(Linked item, String user, String username) {
         String linkToken = gateway.callWithAccessToken(PlaidEndpoint.LINK_TOKEN_CREATE, item.itemId(),
-                        new dev.tartan.plaid.gateway.crypto.SealedToken(item.token().keyId(), item.token().ciphertext()),
+                        item.token(),
                         (api, token) -> api.linkTokenCreate(new LinkTokenCreateRequest().accessToken(token).clientName("Tartan")
                                 .language("en").countryCodes(List.of(CountryCode.US)).user(new LinkTokenCreateRequestUser().clientUserId(user))
                                 .products(List.of(Products.IDENTITY)).webhook("http://127.0.0.1:9/hooks")

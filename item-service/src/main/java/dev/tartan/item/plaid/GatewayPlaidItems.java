@@ -32,7 +32,7 @@ public class GatewayPlaidItems implements PlaidItems {
 
     @Override
     public Uni<ItemSnapshot> getItem(String itemId, SealedToken token) {
-        return gateway.callWithAccessToken(PlaidEndpoint.ITEM_GET, itemId, gatewayToken(token),
+        return gateway.callWithAccessToken(PlaidEndpoint.ITEM_GET, itemId, token,
                         (api, accessToken) -> api.itemGet(new ItemGetRequest().accessToken(accessToken)))
                 .map(response -> {
                     ItemWithConsentFields item = response.getItem();
@@ -51,7 +51,7 @@ public class GatewayPlaidItems implements PlaidItems {
 
     @Override
     public Uni<String> removeItem(String itemId, SealedToken token, String reasonCode) {
-        return gateway.callWithAccessToken(PlaidEndpoint.ITEM_REMOVE, itemId, gatewayToken(token),
+        return gateway.callWithAccessToken(PlaidEndpoint.ITEM_REMOVE, itemId, token,
                         (api, accessToken) -> api.itemRemove(new ItemRemoveRequest().accessToken(accessToken)
                                 .reasonCode(reasonCode == null ? null : ItemRemoveReasonCode.fromValue(reasonCode))))
                 .map(response -> {
@@ -74,7 +74,4 @@ public class GatewayPlaidItems implements PlaidItems {
     }
 
     /** The gateway still has its own SealedToken type (same JSON); this is the one place that converts. */
-    private static dev.tartan.plaid.gateway.crypto.SealedToken gatewayToken(SealedToken token) {
-        return new dev.tartan.plaid.gateway.crypto.SealedToken(token.keyId(), token.ciphertext());
-    }
 }

@@ -95,7 +95,7 @@ class ItemLifecycleEmulatorTest {
                 "secret", PlaidEmulatorResource.SECRET, "institution_id", "ins_109508", "initial_products", products));
         ExchangedItem exchanged = gateway.exchangePublicToken(pt.path("public_token").asText(), PlaidCallContext.user(userId))
                 .await().atMost(Duration.ofSeconds(30));
-        SealedToken token = new SealedToken(exchanged.accessToken().keyId(), exchanged.accessToken().ciphertext());
+        SealedToken token = exchanged.accessToken();
         EventEnvelope linked = linked(exchanged.itemId(), userId, token, products);
         kafka.send(Topics.ITEMS_EVENTS, exchanged.itemId(), linked.toJson());
         awaitItem(exchanged.itemId(), i -> "HEALTHY".equals(i.path("status").asText()));
@@ -265,7 +265,7 @@ class ItemLifecycleEmulatorTest {
         String itemId = linkAtEmulator("user-gone", List.of("auth"));
         // removed at Plaid behind our back (or our commit was lost after Plaid answered)
         gateway.callWithAccessToken(dev.tartan.plaid.gateway.PlaidEndpoint.ITEM_REMOVE, itemId,
-                new dev.tartan.plaid.gateway.crypto.SealedToken(column(itemId, "token_key_id"), column(itemId, "token_ciphertext")),
+                new dev.tartan.contracts.SealedToken(column(itemId, "token_key_id"), column(itemId, "token_ciphertext")),
                 (api, token) -> api.itemRemove(new com.plaid.client.model.ItemRemoveRequest().accessToken(token)))
                 .await().atMost(Duration.ofSeconds(30));
         given().auth().oauth2(TestJwt.token("app-backend", "app")).contentType(ContentType.JSON)
@@ -278,7 +278,7 @@ class ItemLifecycleEmulatorTest {
     @Test
     void reconciliationAppliesWhatItemGetSays() {
         String itemId = linkAtEmulator("user-reconcile", List.of("transactions"));
-        var token = new dev.tartan.plaid.gateway.crypto.SealedToken(column(itemId, "token_key_id"), column(itemId, "token_ciphertext"));
+        var token = new dev.tartan.contracts.SealedToken(column(itemId, "token_key_id"), column(itemId, "token_ciphertext"));
         // the Item breaks at Plaid and the webhook never reaches us
         gateway.callWithAccessToken(dev.tartan.plaid.gateway.PlaidEndpoint.SANDBOX_ITEM_RESET_LOGIN, itemId, token,
                 (api, t) -> api.sandboxItemResetLogin(new com.plaid.client.model.SandboxItemResetLoginRequest().accessToken(t)))

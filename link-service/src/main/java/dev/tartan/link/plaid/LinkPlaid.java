@@ -47,7 +47,7 @@ public class LinkPlaid {
         LinkTokenCreateRequest request = GSON.fromJson(GSON.toJsonTree(LinkTokenCreateBody.of(spec)), LinkTokenCreateRequest.class);
         Uni<LinkTokenCreateResponse> response;
         if (spec.flow().needsExistingItem()) {
-            response = gateway.callWithAccessToken(PlaidEndpoint.LINK_TOKEN_CREATE, spec.itemId(), toGateway(accessToken),
+            response = gateway.callWithAccessToken(PlaidEndpoint.LINK_TOKEN_CREATE, spec.itemId(), accessToken,
                     (api, clear) -> api.linkTokenCreate(copyWithAccessToken(request, clear)));
         } else {
             response = gateway.call(PlaidEndpoint.LINK_TOKEN_CREATE, PlaidCallContext.user(spec.clientUserId()),
@@ -66,7 +66,7 @@ public class LinkPlaid {
 
     public Uni<ExchangeResult> exchange(String publicToken, PlaidCallContext ctx) {
         return gateway.exchangePublicToken(publicToken, ctx)
-                .map(e -> new ExchangeResult(e.itemId(), new SealedToken(e.accessToken().keyId(), e.accessToken().ciphertext()),
+                .map(e -> new ExchangeResult(e.itemId(), e.accessToken(),
                         e.requestId()));
     }
 
@@ -74,7 +74,4 @@ public class LinkPlaid {
         return gateway.call(PlaidEndpoint.LINK_TOKEN_GET, ctx, api -> api.linkTokenGet(new LinkTokenGetRequest().linkToken(linkToken)));
     }
 
-    static dev.tartan.plaid.gateway.crypto.SealedToken toGateway(SealedToken token) {
-        return token == null ? null : new dev.tartan.plaid.gateway.crypto.SealedToken(token.keyId(), token.ciphertext());
-    }
 }

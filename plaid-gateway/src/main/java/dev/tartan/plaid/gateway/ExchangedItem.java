@@ -1,6 +1,6 @@
 package dev.tartan.plaid.gateway;
 
-import dev.tartan.plaid.gateway.crypto.SealedToken;
+import dev.tartan.contracts.SealedToken;
 
 /**
  * The result of {@code /item/public_token/exchange}: the new Item and its access token, already sealed

@@ -6,7 +6,7 @@ import com.plaid.client.request.PlaidApi;
 import dev.tartan.plaid.gateway.CallObserver.Attempt;
 import dev.tartan.plaid.gateway.CallObserver.Outcome;
 import dev.tartan.plaid.gateway.crypto.AccessTokenCipher;
-import dev.tartan.plaid.gateway.crypto.SealedToken;
+import dev.tartan.contracts.SealedToken;
 import dev.tartan.plaid.gateway.ratelimit.PlaidRateLimiter;
 import dev.tartan.plaid.gateway.ratelimit.PlaidRateLimiter.Reservation;
 import dev.tartan.plaid.gateway.ratelimit.RateLimit;

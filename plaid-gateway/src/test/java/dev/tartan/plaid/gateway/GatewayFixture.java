@@ -1,7 +1,7 @@
 package dev.tartan.plaid.gateway;
 
 import dev.tartan.plaid.gateway.crypto.AccessTokenCipher;
-import dev.tartan.plaid.gateway.crypto.SealedToken;
+import dev.tartan.contracts.SealedToken;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;

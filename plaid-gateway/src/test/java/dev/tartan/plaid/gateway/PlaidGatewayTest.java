@@ -14,7 +14,7 @@ import com.plaid.client.model.ItemGetRequest;
 import com.plaid.client.model.ItemGetResponse;
 import com.plaid.client.model.WebhookVerificationKeyGetRequest;
 import com.plaid.client.model.WebhookVerificationKeyGetResponse;
-import dev.tartan.plaid.gateway.crypto.SealedToken;
+import dev.tartan.contracts.SealedToken;
 import dev.tartan.plaid.gateway.crypto.TokenDecryptionException;
 import io.smallrye.mutiny.Uni;
 import java.net.ServerSocket;

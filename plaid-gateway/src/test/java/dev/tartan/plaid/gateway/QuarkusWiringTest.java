@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.plaid.client.model.WebhookVerificationKeyGetRequest;
 import dev.tartan.plaid.gateway.crypto.AccessTokenCipher;
-import dev.tartan.plaid.gateway.crypto.SealedToken;
+import dev.tartan.contracts.SealedToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;

@@ -1,5 +1,7 @@
 package dev.tartan.plaid.gateway.crypto;
 
+import dev.tartan.contracts.SealedToken;
+
 import dev.tartan.plaid.gateway.PlaidGateway;
 import dev.tartan.plaid.gateway.PlaidGatewayConfig;
 import io.quarkus.runtime.Startup;

@@ -1,5 +1,7 @@
 package dev.tartan.plaid.gateway.crypto;
 
+import dev.tartan.contracts.SealedToken;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
