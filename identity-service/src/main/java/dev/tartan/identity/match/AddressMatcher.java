@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Scores postal addresses in the bands Plaid publishes for {@code address}: 100 the same; 90-99 the same
@@ -28,6 +29,9 @@ public final class AddressMatcher {
             Map.entry("northeast", "ne"), Map.entry("northwest", "nw"), Map.entry("southeast", "se"), Map.entry("southwest", "sw"),
             Map.entry("apartment", "apt"), Map.entry("suite", "ste"), Map.entry("unit", "apt"), Map.entry("floor", "fl"),
             Map.entry("number", "apt"), Map.entry("no", "apt"));
+    private static final Pattern NON_ALNUM_SPACE = Pattern.compile("[^a-z0-9 ]+");
+    private static final Pattern NON_ALNUM = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}");
     private static final List<String> UNIT_MARKERS = List.of("apt", "ste", "fl");
     private static final Map<String, String> COUNTRIES = Map.of(
             "usa", "us", "united states", "us", "united states of america", "us", "america", "us",
@@ -81,7 +85,7 @@ public final class AddressMatcher {
     private static Street street(String raw) {
         String s = fold(raw).replace("#", " apt ");
         List<String> tokens = new ArrayList<>();
-        for (String t : s.replaceAll("[^a-z0-9 ]+", " ").trim().split("\\s+")) {
+        for (String t : NON_ALNUM_SPACE.matcher(s).replaceAll(" ").trim().split(" ")) {
             if (!t.isEmpty()) {
                 tokens.add(ABBREVIATIONS.getOrDefault(t, t));
             }
@@ -109,11 +113,11 @@ public final class AddressMatcher {
 
     private static String literal(PostalAddress a) {
         return String.join("|", fold(a.street()), fold(a.city()), fold(a.region()), fold(a.postalCode()), fold(a.country()))
-                .replaceAll("\\s+", " ");
+                .replace("  ", " ");
     }
 
     private static String place(String s) {
-        return fold(s).replaceAll("[^a-z0-9]+", " ").trim();
+        return NON_ALNUM.matcher(fold(s)).replaceAll(" ").trim();
     }
 
     private static String country(String s) {
@@ -123,7 +127,7 @@ public final class AddressMatcher {
 
     /** US ZIP+4 compares on the 5-digit ZIP; other codes without spaces, upper-cased. */
     static String postal(String s) {
-        String p = fold(s).replaceAll("[^a-z0-9]", "");
+        String p = NON_ALNUM.matcher(fold(s)).replaceAll("");
         if (p.matches("\\d{9}")) {
             p = p.substring(0, 5);
         }
@@ -139,6 +143,19 @@ public final class AddressMatcher {
         if (s == null) {
             return "";
         }
-        return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT).trim();
+        String lower = s.toLowerCase(Locale.ROOT).trim();
+        if (ascii(lower)) {
+            return lower;
+        }
+        return MARKS.matcher(Normalizer.normalize(lower, Normalizer.Form.NFD)).replaceAll("");
+    }
+
+    static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 127) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -36,6 +36,9 @@ public final class NameMatcher {
     private static final Set<String> BUSINESS = Set.of("corp", "corporation", "llc", "inc", "incorporated", "ltd",
             "limited", "co", "company", "lp", "llp", "plc", "gmbh", "pllc", "trust", "holdings");
 
+    private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}");
+    private static final java.util.regex.Pattern NON_ALNUM = java.util.regex.Pattern.compile("[^a-z0-9]+");
+
     private final NicknameTable nicknames;
 
     public NameMatcher(NicknameTable nicknames) {
@@ -217,7 +220,10 @@ public final class NameMatcher {
     }
 
     static ParsedName parse(String raw) {
-        String s = Normalizer.normalize(raw, Normalizer.Form.NFD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT);
+        String s = raw.toLowerCase(Locale.ROOT);
+        if (!AddressMatcher.ascii(s)) {
+            s = MARKS.matcher(Normalizer.normalize(s, Normalizer.Form.NFD)).replaceAll("");
+        }
         // "Smith, Andrew J." -> "Andrew J. Smith" unless what follows the comma is only a suffix ("Smith, Jr.")
         int comma = s.indexOf(',');
         if (comma > 0) {
@@ -245,7 +251,7 @@ public final class NameMatcher {
     }
 
     private static List<String> tokens(String s) {
-        String cleaned = s.replace("'", "").replace("’", "").replaceAll("[^a-z0-9]+", " ").trim();
+        String cleaned = NON_ALNUM.matcher(s.replace("'", "").replace("’", "")).replaceAll(" ").trim();
         if (cleaned.isEmpty()) {
             return List.of();
         }

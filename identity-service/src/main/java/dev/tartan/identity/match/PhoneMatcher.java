@@ -25,40 +25,54 @@ public final class PhoneMatcher {
         this.defaultRegion = defaultRegion;
     }
 
-    public MatchScores.FieldScore score(String profilePhone, String ownerPhone) {
-        if (blank(profilePhone) || blank(ownerPhone)) {
+    /** A number parsed once (the profile's is compared with every owner number). */
+    public record Prepared(String raw, PhoneNumber parsed, String digits, String digitsWithoutExtension) {
+    }
+
+    public Prepared prepare(String phone) {
+        if (blank(phone)) {
             return null;
         }
-        String a = profilePhone.trim();
-        String b = ownerPhone.trim();
-        if (a.equals(b)) {
+        String raw = phone.trim();
+        PhoneNumber parsed = parse(raw);
+        return new Prepared(raw, parsed, digits(raw), parsed == null ? digits(raw) : digits(stripExtension(raw, parsed)));
+    }
+
+    public MatchScores.FieldScore score(String profilePhone, String ownerPhone) {
+        return score(prepare(profilePhone), prepare(ownerPhone));
+    }
+
+    public MatchScores.FieldScore score(Prepared a, Prepared b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        if (a.raw().equals(b.raw())) {
             return new MatchScores.FieldScore(100);
         }
-        PhoneNumber pa = parse(a);
-        PhoneNumber pb = parse(b);
+        PhoneNumber pa = a.parsed();
+        PhoneNumber pb = b.parsed();
         if (pa == null || pb == null) {
-            String da = digits(a);
-            String db = digits(b);
-            if (!da.isEmpty() && da.equals(db)) {
+            if (!a.digits().isEmpty() && a.digits().equals(b.digits())) {
                 return new MatchScores.FieldScore(SAME_DIGITS);
             }
-            return new MatchScores.FieldScore(different(da, db));
+            return new MatchScores.FieldScore(different(a.digits(), b.digits()));
         }
         boolean sameNumber = pa.getCountryCode() == pb.getCountryCode()
                 && pa.getNationalNumber() == pb.getNationalNumber()
                 && pa.isItalianLeadingZero() == pb.isItalianLeadingZero();
         int extensionPenalty = pa.getExtension().equals(pb.getExtension()) ? 0 : EXTENSION_DIFFERS;
         if (sameNumber) {
-            boolean sameDigits = digits(stripExtension(a, pa)).equals(digits(stripExtension(b, pb)));
-            int base = sameDigits ? SAME_DIGITS : SAME_NUMBER_COUNTRY_CODE_MISSING;
+            int base = a.digitsWithoutExtension().equals(b.digitsWithoutExtension()) ? SAME_DIGITS : SAME_NUMBER_COUNTRY_CODE_MISSING;
             return new MatchScores.FieldScore(Math.max(70, base - extensionPenalty));
         }
-        PhoneNumberUtil.MatchType type = util.isNumberMatch(pa, pb);
-        if (type == PhoneNumberUtil.MatchType.SHORT_NSN_MATCH) {
-            // one side is the local number without its area code
+        String na = String.valueOf(pa.getNationalNumber());
+        String nb = String.valueOf(pb.getNationalNumber());
+        if (pa.getCountryCode() == pb.getCountryCode() && na.length() != nb.length() && Math.min(na.length(), nb.length()) >= 7
+                && (na.endsWith(nb) || nb.endsWith(na))) {
+            // one side is the local number without its area code (libphonenumber's SHORT_NSN_MATCH)
             return new MatchScores.FieldScore(LOCAL_NUMBER_ONLY);
         }
-        return new MatchScores.FieldScore(different(String.valueOf(pa.getNationalNumber()), String.valueOf(pb.getNationalNumber())));
+        return new MatchScores.FieldScore(different(na, nb));
     }
 
     /** Another number: at most 40, closer digit strings a little higher (for explanation, never a pass). */

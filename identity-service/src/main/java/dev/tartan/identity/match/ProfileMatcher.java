@@ -45,6 +45,7 @@ public final class ProfileMatcher {
         MatchScores.FieldScore bestPhone = null;
         MatchScores.FieldScore bestEmail = null;
         MatchScores.AddressScore bestAddress = null;
+        PhoneMatcher.Prepared profilePhone = profile.hasPhone() ? phones.prepare(profile.phoneNumber()) : null;
         for (Owner owner : owners) {
             if (profile.hasName()) {
                 for (String n : owner.names()) {
@@ -53,7 +54,7 @@ public final class ProfileMatcher {
             }
             if (profile.hasPhone()) {
                 for (String p : owner.phoneNumbers()) {
-                    bestPhone = better(bestPhone, phones.score(profile.phoneNumber(), p), MatchScores.FieldScore::score);
+                    bestPhone = better(bestPhone, phones.score(profilePhone, phones.prepare(p)), MatchScores.FieldScore::score);
                 }
             }
             if (profile.hasEmail()) {
