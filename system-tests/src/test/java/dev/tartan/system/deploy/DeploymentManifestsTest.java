@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -91,6 +94,7 @@ class DeploymentManifestsTest {
             GenericKubernetesResource generic = Serialization.unmarshal(doc, GenericKubernetesResource.class);
             Class<?> type = switch (generic.getKind()) {
                 case "Deployment" -> Deployment.class;
+                case "StatefulSet" -> StatefulSet.class;
                 case "Service" -> Service.class;
                 case "ConfigMap" -> ConfigMap.class;
                 case "PodDisruptionBudget" -> PodDisruptionBudget.class;
@@ -117,14 +121,25 @@ class DeploymentManifestsTest {
                 .findFirst().orElse(null);
     }
 
+    /** A workload: its name, pod template and selector, whether Deployment or StatefulSet. */
+    record Workload(String name, String kind, PodTemplateSpec template, LabelSelector selector) {
+    }
+
+    static List<Workload> workloads(String env) {
+        List<Workload> out = new ArrayList<>();
+        all(env, Deployment.class).forEach(d -> out.add(new Workload(d.getMetadata().getName(), "Deployment", d.getSpec().getTemplate(), d.getSpec().getSelector())));
+        all(env, StatefulSet.class).forEach(d -> out.add(new Workload(d.getMetadata().getName(), "StatefulSet", d.getSpec().getTemplate(), d.getSpec().getSelector())));
+        return out;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyServiceIsDeployedSafely(String env) {
-        List<Deployment> deployments = all(env, Deployment.class);
-        assertEquals(Set.of(RepoFiles.SERVICES), deployments.stream().map(d -> d.getMetadata().getName()).collect(Collectors.toSet()));
-        for (Deployment d : deployments) {
-            String name = d.getMetadata().getName();
-            var pod = d.getSpec().getTemplate().getSpec();
+        List<Workload> workloads = workloads(env);
+        assertEquals(Set.of(RepoFiles.SERVICES), workloads.stream().map(Workload::name).collect(Collectors.toSet()));
+        for (Workload d : workloads) {
+            String name = d.name();
+            var pod = d.template().getSpec();
             assertTrue(Boolean.TRUE.equals(pod.getSecurityContext().getRunAsNonRoot()), name + " must run as non-root");
             long grace = pod.getTerminationGracePeriodSeconds();
             assertTrue(grace >= 30, name + ": grace period " + grace + "s is shorter than the drain time");
@@ -139,12 +154,18 @@ class DeploymentManifestsTest {
                 assertNotNull(c.getResources().getRequests().get("memory"), name + " memory request");
                 assertTrue(Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem()), name + " read-only root fs");
                 assertFalse(Boolean.TRUE.equals(c.getSecurityContext().getAllowPrivilegeEscalation()), name + " no privilege escalation");
-                c.getEnv().forEach(e -> assertTrue(e.getValue() == null || !e.getName().matches(".*(SECRET|PASSWORD|KEY)$") ,
+                c.getEnv().forEach(e -> assertTrue(e.getValue() == null || !e.getName().matches(".*(SECRET|PASSWORD|KEY)$"),
                         name + " puts a secret value inline: " + e.getName()));
             }
             assertTrue(all(env, PodDisruptionBudget.class).stream().anyMatch(p -> p.getSpec().getSelector().getMatchLabels()
-                    .equals(d.getSpec().getSelector().getMatchLabels())), name + " has no PodDisruptionBudget");
+                    .equals(d.selector().getMatchLabels())), name + " has no PodDisruptionBudget");
         }
+        // each ingest replica owns its spool rows and transactional.id: the id must be the pod's stable name
+        Workload ingest = workloads.stream().filter(w -> w.name().equals("webhook-ingest")).findFirst().orElseThrow();
+        assertEquals("StatefulSet", ingest.kind(), "webhook-ingest needs stable per-replica identities");
+        assertTrue(ingest.template().getSpec().getContainers().get(0).getEnv().stream().anyMatch(e -> e.getName().equals("TARTAN_INGEST_INSTANCE_ID")
+                && e.getValueFrom() != null && "metadata.name".equals(e.getValueFrom().getFieldRef().getFieldPath())),
+                "webhook-ingest's instance id must come from the pod name");
     }
 
     @ParameterizedTest
