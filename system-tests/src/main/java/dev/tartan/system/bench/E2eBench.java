@@ -75,6 +75,7 @@ public final class E2eBench {
                 .config(TartanSystem.ITEM, "tartan.item.reconcile.enabled", "false")
                 .build();
         StringBuilder report = new StringBuilder();
+        report.append(calibrate(rates.get(0), 15));
         try (sys) {
             sys.start();
             report.append(startAndMemory(sys, "after start"));
@@ -96,6 +97,56 @@ public final class E2eBench {
             Files.writeString(Path.of(a.get("out")), report.toString());
         }
         System.exit(0);
+    }
+
+    /**
+     * The generator against a do-nothing JDK HTTP server on this machine, same rate, same signing work: what the
+     * generator itself adds to the answer latency (BUILD.md: calibrate in the same run).
+     */
+    static String calibrate(int rate, int seconds) throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 512);
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            WebhookSigning signer = new WebhookSigning();
+            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/plaid/webhooks");
+            Samples answered = new Samples();
+            long interval = 1_000_000_000L / rate;
+            long start = System.nanoTime() + 50_000_000L;
+            long cpu0 = ticks(ProcessHandle.current().pid());
+            for (long k = 0; k < (long) rate * seconds; k++) {
+                long intended = start + k * interval;
+                long now;
+                while ((now = System.nanoTime()) < intended) {
+                    if (intended - now > 200_000) {
+                        Thread.sleep(0, (int) Math.min(intended - now - 100_000, 999_999));
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+                byte[] body = WebhookSigning.itemWebhookBody("ERROR", "calibration", "ITEM_LOGIN_REQUIRED")
+                        .getBytes(StandardCharsets.UTF_8);
+                http.sendAsync(HttpRequest.newBuilder(uri).header("Plaid-Verification", signer.sign(body))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
+                        .whenComplete((resp, ex) -> answered.add(System.nanoTime() - intended));
+            }
+            Thread.sleep(1000);
+            double cores = (ticks(ProcessHandle.current().pid()) - cpu0) / 100.0 / (seconds + 1.0);
+            String line = String.format("%ngenerator calibration: %d/s for %d s against a do-nothing server: answered"
+                    + " %d, p50 %s p99 %s max %s; generator + server %.2f cores%n", rate, seconds, answered.size(),
+                    ms(answered.percentile(0.5)), ms(answered.percentile(0.99)), ms(answered.percentile(1.0)), cores);
+            System.out.print(line);
+            return line;
+        } finally {
+            server.stop(0);
+        }
     }
 
     /** Registers {@code n} Items through item.linked and waits until item-service has them all. */
@@ -225,6 +276,7 @@ public final class E2eBench {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                 http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, ex) -> {
                     sent.incrementAndGet();
+                    r.answered.add(System.nanoTime() - intended);
                     if (ex != null || resp.statusCode() != 200) {
                         non200.incrementAndGet();
                     }
@@ -248,6 +300,9 @@ public final class E2eBench {
             StringBuilder sb = new StringBuilder();
             sb.append(String.format("%nrate %d webhooks/s for %d s (%d ERROR + %d LOGIN_REPAIRED): answered %d, non-200 %d%n",
                     rate, seconds, total / 2, total / 2, sent.get(), non200.get()));
+            sb.append(String.format("  POST -> HTTP answer from ingest:    n=%d p50 %s p90 %s p99 %s max %s%n",
+                    r.answered.size(), ms(r.answered.percentile(0.5)), ms(r.answered.percentile(0.9)),
+                    ms(r.answered.percentile(0.99)), ms(r.answered.percentile(1.0))));
             sb.append(String.format("  POST -> relink.requested on Kafka: n=%d p50 %s p90 %s p99 %s max %s%n",
                     r.requested.size(), ms(r.requested.percentile(0.5)), ms(r.requested.percentile(0.9)),
                     ms(r.requested.percentile(0.99)), ms(r.requested.percentile(1.0))));
@@ -279,6 +334,7 @@ public final class E2eBench {
     static final class Recorder {
         final Samples requested = new Samples();
         final Samples resolved = new Samples();
+        final Samples answered = new Samples();
     }
 
     static final class Samples {
