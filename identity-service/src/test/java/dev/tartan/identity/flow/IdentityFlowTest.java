@@ -175,8 +175,10 @@ class IdentityFlowTest {
         return EventEnvelope.wrap(EventTypes.ITEM_LINKED, "link-service", item, payload);
     }
 
+    /** As the outbox relay and webhook-ingest publish: structured CloudEvents with their headers. */
     void send(EventEnvelope env, String topic) {
-        kafka.send(topic, env.subject(), env.toJson());
+        kafka.send(topic, env.subject(), env.toJson(), Map.of("ce_id", env.id(), "ce_type", env.type(),
+                "ce_specversion", "1.0", "content-type", "application/cloudevents+json"));
     }
 
     EventEnvelope webhook(String type, String code, String item, String extraJson) {
