@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,10 +41,12 @@ public final class DemoMain {
     private final boolean standalone;
     private final int inactivitySeconds;
     private final Function<String, String> tokens;
+    private final SystemPorts ports;
 
     DemoMain(SystemPorts ports, Function<String, String> token, boolean standalone, int inactivitySeconds) {
         this.say = new Narrator();
         this.tokens = token;
+        this.ports = ports;
         this.standalone = standalone;
         this.inactivitySeconds = inactivitySeconds;
         this.watch = new EventWatch(ports.kafkaBootstrap(), List.of(Topics.PLAID_WEBHOOKS_ITEM, Topics.ITEMS_EVENTS,
@@ -199,13 +200,7 @@ public final class DemoMain {
                     + " machinery runs when the app asks for a removal: a churn-removal command, /item/remove at Plaid,"
                     + " item.removed.");
             say.step("app -> item-service: remove the user's Item (USER_REQUEST)");
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("reason", "USER_REQUEST");
-            Http.Call c = journey.http().post(SystemPorts.STACK.url(TartanSystem.ITEM) + "items/" + itemId + "/removal",
-                    tokens.apply(user), body);
-            if (c.status() / 100 != 2) {
-                throw new AssertionError("removal refused: " + c.status() + " " + c.responseBody());
-            }
+            journey.requestRemoval(user, itemId, "USER_REQUEST");
             watch.await(EventTypes.ITEM_REMOVED, itemId, WAIT);
         }
         say.step("Plaid (emulator): is the Item still there?");

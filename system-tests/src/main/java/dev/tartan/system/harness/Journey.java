@@ -207,6 +207,16 @@ public final class Journey {
         }
     }
 
+    /** POST /items/{id}/removal at item-service (the user closed the account): 202 expected. */
+    public void requestRemoval(String user, String itemId, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reason", reason);
+        Http.Call c = http.post(item("items/" + itemId + "/removal"), appToken.apply(user), body);
+        if (c.status() / 100 != 2) {
+            throw new AssertionError("removal refused: " + c.status() + " " + c.responseBody());
+        }
+    }
+
     /** The emulator's view of an Item (status HEALTHY, ERROR, REMOVED). */
     public JsonNode emulatorItem(String itemId) {
         return http.get(emulator("emulator/items/" + itemId), null).expect(200).json();

@@ -99,6 +99,25 @@ class S4ChurnScenarioTest {
         assertFalse(j.itemView(active, activeItem).path("status").asText().equals("REMOVED"));
     }
 
+    /** The app asks for a removal (the user closed the account): the same machinery, at once (urgent). */
+    @Test
+    void removalRequestedByTheAppRemovesTheItemAtPlaid() {
+        Journey j = E2e.journey();
+        EventWatch w = E2e.watch();
+        String user = E2e.user("s4-closed");
+        String itemId = j.linkBank(user, Journey.DEFAULT_INSTITUTION, List.of("0000"), List.of("transactions")).itemId();
+        j.awaitItemStatus(user, itemId, "HEALTHY", WAIT);
+
+        j.requestRemoval(user, itemId, "USER_REQUEST");
+        ChurnRemovalRequested cmd = w.await(EventTypes.CHURN_REMOVAL_REQUESTED, itemId, WAIT)
+                .data(EventTypes.CHURN_REMOVAL_REQUESTED);
+        assertEquals(RemovalReason.USER_REQUEST, cmd.reason());
+        assertTrue(cmd.urgent(), "a user's request is not deferred to the month end");
+        w.await(EventTypes.ITEM_REMOVED, itemId, WAIT);
+        assertEquals("REMOVED", j.emulatorItem(itemId).path("status").asText());
+        j.awaitItemStatus(user, itemId, "REMOVED", WAIT);
+    }
+
     private static EventWatch.Seen first(EventWatch w, String itemId) {
         List<EventWatch.Seen> l = w.of(EventTypes.CHURN_REMOVAL_REQUESTED, itemId);
         return l.isEmpty() ? null : l.get(0);

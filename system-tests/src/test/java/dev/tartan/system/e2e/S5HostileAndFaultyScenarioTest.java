@@ -141,14 +141,14 @@ class S5HostileAndFaultyScenarioTest {
         w.await(EventTypes.RELINK_RESOLVED, items.get(0).itemId(), RECOVERY);
         j.awaitItemStatus(items.get(0).clientUserId(), items.get(0).itemId(), "HEALTHY", WAIT);
         assertExactlyOnce(j, w, items, deliveries);
-        assertEquals(1, w.of(EventTypes.RELINK_RESOLVED, items.get(0).itemId()).size(), "relink.resolved exactly once");
+        assertOneCommand(w, EventTypes.RELINK_RESOLVED, items.get(0).itemId());
     }
 
     private static void assertExactlyOnce(Journey j, EventWatch w, List<Journey.Linked> items, List<String> deliveries) {
         TartanSleep.quiet(Duration.ofSeconds(5));
         for (int i = 0; i < items.size(); i++) {
             String itemId = items.get(i).itemId();
-            assertEquals(1, w.of(EventTypes.RELINK_REQUESTED, itemId).size(), "relink.requested exactly once for " + itemId);
+            assertOneCommand(w, EventTypes.RELINK_REQUESTED, itemId);
             // one Kafka record per delivery ingest answered 200
             JsonNode d = j.awaitDelivered(deliveries.get(i), WAIT);
             long accepted = 0;
@@ -160,6 +160,24 @@ class S5HostileAndFaultyScenarioTest {
             long onKafka = w.matching(s -> s.topic().equals(Topics.PLAID_WEBHOOKS_ITEM) && itemId.equals(s.key())
                     && "plaid.webhook.ITEM.ERROR".equals(s.type())).size();
             assertEquals(accepted, onKafka, "ITEM ERROR records on Kafka for " + itemId + " vs deliveries accepted: " + d);
+        }
+    }
+
+    /**
+     * Exactly one command (one event id) for the Item: what an idempotent subscriber applies. The outbox relay is
+     * at-least-once by design (docs/adr/0004-outbox-relay.md): if the service dies after publishing and before
+     * marking the row sent, the same record (same id) is published again after the restart. Such repeats are printed, not failed; a second
+     * command with another id fails.
+     */
+    static void assertOneCommand(EventWatch w, dev.tartan.contracts.EventType<?> type, String itemId) {
+        List<EventWatch.Seen> records = w.of(type, itemId);
+        List<String> ids = records.stream().map(r -> r.envelope().id()).distinct().toList();
+        assertEquals(1, ids.size(), type.name() + " exactly once for " + itemId + ": "
+                + records.stream().map(r -> r.partition() + "@" + r.offset() + " " + r.value()).toList());
+        if (records.size() > 1) {
+            System.out.printf("NOTE: %s for %s (id %s) is on Kafka %d times (offsets %s): the outbox relay"
+                    + " re-published it after the restart%n", type.name(), itemId, ids.get(0), records.size(),
+                    records.stream().map(r -> r.partition() + "@" + r.offset()).toList());
         }
     }
 
