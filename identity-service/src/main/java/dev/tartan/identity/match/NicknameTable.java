@@ -13,16 +13,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * English given names and their diminutives, read from {@code nicknames/names.csv}: the published
- * "carltonnorthern/nicknames" table (Old Dominion University, Apache License 2.0; the file and its licence
- * are vendored unchanged beside it, see {@code nicknames/SOURCE.md}).
+ * English given names and their diminutives, read from {@code nicknames/given-name-diminutives.csv}: a small
+ * table compiled for Tartan, not a published one (see {@code nicknames/SOURCE.md} for why, and how to replace it).
  *
  * <p>Two names are related when one is a nickname of the other or both are nicknames of the same name
  * ("bill" and "will" through "william").
  */
 public final class NicknameTable {
 
-    public static final String RESOURCE = "nicknames/names.csv";
+    public static final String RESOURCE = "nicknames/given-name-diminutives.csv";
 
     /** name -> every name in a group with it (canonical names and their nicknames), excluding itself. */
     private final Map<String, Set<String>> related;
