@@ -88,8 +88,13 @@ public interface BeaconConfig {
         @WithDefault("600")
         int ratePerMinute();
 
-        /** Rows claimed from the staged file per worker round. */
-        @WithDefault("20")
+        /**
+         * Rows claimed from the staged file per worker round. Claimed rows are marked in flight before their
+         * {@code /beacon/user/create}, and Plaid offers no lookup by client_user_id to settle them after a crash: a
+         * crash leaves up to this many rows {@code uncertain}. One keeps that to the single call in flight; the import
+         * is paced by {@link #ratePerMinute()} anyway, so the extra claim transaction per row costs nothing that matters.
+         */
+        @WithDefault("1")
         int batchSize();
 
         /** How often the importer looks for unfinished imports (also how it resumes after a restart). */
