@@ -59,15 +59,11 @@ public final class TartanSystem implements AutoCloseable {
     static final String TOKEN_KEY_ID = "e2e-1";
 
     /**
-     * KNOWN DEFECT, worked around here until the services' own configuration is fixed (reported with issue #7's
-     * end-to-end run): the outbox relay (outbox-inbox) and webhook-ingest mark their records
-     * {@code content-type: application/cloudevents+json}; a SmallRye channel without {@code cloud-events=false} then
-     * hands the consumer method a {@code JsonObject} instead of the {@code String} it declares, the method throws
-     * {@code ClassCastException} and every record goes to the dead-letter topic. item-service sets
-     * {@code cloud-events=false} on all its channels. link-service and beacon-service have it since 80131c0 (for
-     * them this override is a no-op, kept so jars built before that still pass); identity-service still lacks it on
-     * {@code items-events}, {@code identity-webhooks} and {@code auth-webhooks}: every {@code item.linked} goes to
-     * {@code tartan.items.events.dlq} there. Switch the workaround off with {@code -Dtartan.e2e.workarounds=false}.
+     * A defect the first end-to-end run found (fixed in 80131c0, 620af9c and ffd5ba6): the outbox relay and
+     * webhook-ingest mark their records {@code content-type: application/cloudevents+json}; a SmallRye channel without
+     * {@code cloud-events=false} then hands a {@code String} consumer a {@code JsonObject}, it throws
+     * {@code ClassCastException} and every record is dead-lettered. The scenarios pass without this override since
+     * those commits; {@code -Dtartan.e2e.workarounds=true} still applies it, for jars built before them.
      */
     public static final Map<String, List<String>> CLOUD_EVENTS_WORKAROUND = Map.of(
             LINK, List.of("relink-commands", "link-webhooks"),
@@ -75,7 +71,7 @@ public final class TartanSystem implements AutoCloseable {
             BEACON, List.of("beacon-webhooks", "item-events"));
 
     static boolean workarounds() {
-        return !"false".equals(System.getProperty("tartan.e2e.workarounds"));
+        return Boolean.getBoolean("tartan.e2e.workarounds");
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -216,8 +212,7 @@ public final class TartanSystem implements AutoCloseable {
                 ports.postgres(), state);
 
         if (workarounds()) {
-            log("WORKAROUND for a known defect: cloud-events=false on %s (see TartanSystem.CLOUD_EVENTS_WORKAROUND;"
-                    + " -Dtartan.e2e.workarounds=false shows the defect)", CLOUD_EVENTS_WORKAROUND);
+            log("WORKAROUND (-Dtartan.e2e.workarounds=true): cloud-events=false on %s", CLOUD_EVENTS_WORKAROUND);
         }
         launch(EMULATOR);
         for (String s : SERVICES) {
