@@ -10,7 +10,9 @@ import dev.tartan.contracts.item.LinkedAccount;
 import dev.tartan.contracts.link.LinkUpdateCompleted;
 import dev.tartan.contracts.link.UpdateMode;
 import dev.tartan.contracts.webhook.PlaidWebhookReceived;
+import dev.tartan.testsupport.TestJwt;
 import dev.tartan.testsupport.TopicProbe;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /** Builders for the records other services publish, and helpers to read what item-service publishes. */
 public final class Fixtures {
@@ -116,5 +119,25 @@ public final class Fixtures {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The Item as item-service's API shows it (operator view), or null while it is unknown. */
+    static JsonNode item(String itemId) {
+        var r = io.restassured.RestAssured.given().auth().oauth2(TestJwt.token("ops", "operator")).get("/items/" + itemId);
+        return r.statusCode() == 200 ? r.as(JsonNode.class) : null;
+    }
+
+    /** Polls the API until the Item satisfies {@code condition}. */
+    static JsonNode awaitItem(String itemId, Duration wait, Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = item(itemId);
+            if (last != null && condition.test(last)) {
+                return last;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("item " + itemId + " never reached the expected state; last: " + last);
     }
 }

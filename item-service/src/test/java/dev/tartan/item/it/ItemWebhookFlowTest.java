@@ -71,22 +71,8 @@ class ItemWebhookFlowTest {
         return itemId;
     }
 
-    JsonNode item(String itemId) {
-        var r = given().auth().oauth2(TestJwt.token("app-backend", "app")).get("/items/" + itemId);
-        return r.statusCode() == 200 ? r.as(JsonNode.class) : null;
-    }
-
     JsonNode awaitItem(String itemId, Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = item(itemId);
-            if (last != null && condition.test(last)) {
-                return last;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("item " + itemId + " never reached the expected state; last: " + last);
+        return Fixtures.awaitItem(itemId, WAIT, condition);
     }
 
     @Test
