@@ -4,7 +4,6 @@ import dev.tartan.contracts.EventEnvelope;
 import dev.tartan.contracts.EventTypes;
 import dev.tartan.contracts.churn.ChurnRemovalRequested;
 import dev.tartan.item.ItemConfig;
-import dev.tartan.item.messaging.BulkOutbox;
 import dev.tartan.item.registry.ItemEntity;
 import dev.tartan.item.removal.RemovalRequests;
 import dev.tartan.item.removal.RemovalTiming;
@@ -37,14 +36,12 @@ public class ChurnSweep {
     private static final Logger LOG = Logger.getLogger(ChurnSweep.class);
 
     private final ItemConfig config;
-    private final BulkOutbox bulkOutbox;
     private final Outbox outbox;
     private final RemovalTiming timing;
     private final MeterRegistry registry;
 
-    public ChurnSweep(ItemConfig config, BulkOutbox bulkOutbox, Outbox outbox, MeterRegistry registry) {
+    public ChurnSweep(ItemConfig config, Outbox outbox, MeterRegistry registry) {
         this.config = config;
-        this.bulkOutbox = bulkOutbox;
         this.outbox = outbox;
         this.timing = RemovalRequests.timing(config);
         this.registry = registry;
@@ -123,7 +120,8 @@ public class ChurnSweep {
                         .setParameter(2, rule.reason().name())
                         .setParameter(3, now)
                         .executeUpdate())
-                .chain(() -> bulkOutbox.append(EventTypes.CHURN_REMOVAL_REQUESTED.topic(), ItemLifecycle.AGGREGATE, commands))
+                .chain(() -> outbox.appendAll(commands.stream()
+                        .map(c -> new Outbox.Pending(EventTypes.CHURN_REMOVAL_REQUESTED.topic(), ItemLifecycle.AGGREGATE, c)).toList()))
                 .replaceWith(rows.size());
     }
 

@@ -9,9 +9,18 @@ import dev.tartan.item.relink.UpdateModeService;
 import dev.tartan.item.removal.RemovalRequests;
 import dev.tartan.item.state.WebhookService;
 import dev.tartan.messaging.consumer.EventProcessing;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Every topic item-service consumes. Each method: parse the envelope (a record that is not one goes to the
@@ -19,6 +28,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class ItemConsumers {
+
+    private static final Logger LOG = Logger.getLogger(ItemConsumers.class);
 
     public static final String WEBHOOKS = "item-webhooks";
     public static final String ITEMS_EVENTS = "items-events";
@@ -43,12 +54,69 @@ public class ItemConsumers {
         this.reconciler = reconciler;
     }
 
+    /**
+     * ITEM webhooks arrive in batches (one Kafka poll, {@code batch=true}) and are applied in one transaction
+     * ({@link WebhookService#handleBatch}): a transaction per record capped this consumer at a few hundred webhooks
+     * a second. A record that does not parse goes to the dead-letter topic on its own; if the batch fails for a
+     * permanent reason, its records are applied one by one so that only the culprit is dead-lettered.
+     */
     @Incoming(WEBHOOKS)
-    public Uni<Void> onItemWebhook(String value) {
-        return parse(value)
-                .chain(e -> EventProcessing.withTransientRetry("ITEM webhook " + e.id(), () -> webhooks.handle(e)))
-                // a contradictory webhook is checked with /item/get now, after its transaction committed
-                .call(r -> r.outcome() == WebhookService.Outcome.VERIFY ? reconciler.checkNow(r.itemId()) : Uni.createFrom().voidItem())
+    public Uni<Void> onItemWebhooks(KafkaRecordBatch<String, String> batch) {
+        List<KafkaRecord<String, String>> records = batch.getRecords();
+        List<WebhookService.Incoming> parsed = new ArrayList<>(records.size());
+        List<KafkaRecord<String, String>> parsedRecords = new ArrayList<>(records.size());
+        Map<KafkaRecord<String, String>, Throwable> poison = new LinkedHashMap<>();
+        for (KafkaRecord<String, String> r : records) {
+            try {
+                parsed.add(WebhookService.Incoming.of(EventEnvelope.fromJson(r.getPayload())));
+                parsedRecords.add(r);
+            } catch (RuntimeException e) {
+                poison.put(r, e);
+            }
+        }
+        Uni<Void> applied = EventProcessing.withTransientRetry("batch of " + parsed.size() + " ITEM webhooks",
+                        () -> webhooks.handleBatch(parsed))
+                .call(this::verifyContradicted)
+                .replaceWithVoid()
+                .onFailure(EventProcessing::isPermanent).recoverWithUni(e -> {
+                    LOG.warnf("a batch of %d ITEM webhooks failed permanently (%s); applying them one by one", parsed.size(), e.toString());
+                    return oneByOne(parsedRecords, parsed, poison);
+                });
+        return applied
+                .chain(() -> Multi.createFrom().iterable(poison.entrySet())
+                        .onItem().transformToUniAndConcatenate(p -> Uni.createFrom().completionStage(p.getKey().nack(p.getValue())))
+                        .collect().last())
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()))
+                // still failing once the transient budget is spent: the same as a record's failure on the other
+                // channels, the records go to the dead-letter topic with the reason (replayable: docs/runbooks)
+                .onFailure().recoverWithUni(e -> {
+                    LOG.errorf("a batch of %d ITEM webhooks could not be applied: %s", records.size(), e.toString());
+                    return Uni.createFrom().completionStage(batch.nack(e));
+                });
+    }
+
+    /** The fallback after a permanent batch failure: each record in its own transaction; failures join the poison. */
+    private Uni<Void> oneByOne(List<KafkaRecord<String, String>> records, List<WebhookService.Incoming> parsed,
+                               Map<KafkaRecord<String, String>, Throwable> poison) {
+        return Multi.createFrom().range(0, parsed.size())
+                .onItem().transformToUniAndConcatenate(i -> EventProcessing.withTransientRetry(
+                                "ITEM webhook " + parsed.get(i).envelope().id(), () -> webhooks.handle(parsed.get(i).envelope()))
+                        .call(r -> verifyContradicted(List.of(r)))
+                        .replaceWithVoid()
+                        .onFailure().recoverWithItem(e -> {
+                            poison.put(records.get(i), e);
+                            return null;
+                        }))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    /** A contradictory webhook is checked with /item/get now, after its transaction committed. */
+    private Uni<Void> verifyContradicted(List<WebhookService.Result> results) {
+        return Multi.createFrom().iterable(results)
+                .select().where(r -> r.outcome() == WebhookService.Outcome.VERIFY)
+                .onItem().transformToUniAndConcatenate(r -> reconciler.checkNow(r.itemId()))
+                .collect().last()
                 .replaceWithVoid();
     }
 

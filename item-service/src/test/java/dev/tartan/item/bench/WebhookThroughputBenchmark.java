@@ -57,6 +57,7 @@ class WebhookThroughputBenchmark {
         }
         System.out.printf("BENCH produced %,d webhooks for %,d Items%n", webhooks, items);
         long last = 0;
+        java.util.List<Double> intervals = new java.util.ArrayList<>();
         long deadline = System.currentTimeMillis() + 30 * 60_000L;
         try (Connection c = TartanInfra.get().connect(db); Statement s = c.createStatement()) {
             while (System.currentTimeMillis() < deadline) {
@@ -67,6 +68,9 @@ class WebhookThroughputBenchmark {
                     done = rs.getLong(1);
                 }
                 System.out.printf("BENCH applied %,d (+%,d in 5 s = %,.0f/s)%n", done, done - last, (done - last) / 5.0);
+                if (done < webhooks) {
+                    intervals.add((done - last) / 5.0); // the last, partial interval would understate the rate
+                }
                 last = done;
                 if (done >= webhooks) {
                     break;
@@ -77,6 +81,13 @@ class WebhookThroughputBenchmark {
                 rs.next();
                 System.out.printf("BENCH total %,d applied in %.1f s = %,.0f webhooks/s%n", rs.getLong(1), rs.getDouble(2),
                         rs.getLong(1) / Math.max(0.001, rs.getDouble(2)));
+            }
+            // steady state: the JIT needs the first ~30 s; report the median 5-s interval after that
+            java.util.List<Double> steady = new java.util.ArrayList<>(intervals.subList(Math.min(6, intervals.size()), intervals.size()));
+            if (!steady.isEmpty()) {
+                java.util.Collections.sort(steady);
+                System.out.printf("BENCH steady (5-s intervals after the first 30 s): median %,.0f/s, min %,.0f/s, max %,.0f/s over %d intervals%n",
+                        steady.get(steady.size() / 2), steady.getFirst(), steady.getLast(), steady.size());
             }
         }
     }

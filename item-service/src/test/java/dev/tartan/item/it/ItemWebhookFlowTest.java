@@ -15,12 +15,17 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import static dev.tartan.item.it.Fixtures.*;
@@ -113,6 +118,54 @@ class ItemWebhookFlowTest {
         publish(Topics.PLAID_WEBHOOKS_ITEM, webhook(itemId, "LOGIN_REPAIRED", null));
         assertExactly(relink, itemId, EventTypes.RELINK_REQUESTED.name(), 1, QUIET);
         assertEquals("HEALTHY", item(itemId).path("status").asText());
+    }
+
+    /**
+     * The batch path: a burst lands in few polls, so several webhooks of one Item, a repeated record and a poison
+     * record share a transaction. Per Item: applied in order (ERROR then LOGIN_REPAIRED ends HEALTHY), one request and
+     * one resolution, the repeat skipped; the poison record alone goes to the dead-letter topic.
+     */
+    @Test
+    void aBurstIsAppliedInBatchesInOrderWithNoDuplicateAndOnlyThePoisonDeadLettered() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(link("user-burst-" + i));
+        }
+        String poisonKey = "burst-poison-" + java.util.UUID.randomUUID();
+        // one producer with a long linger: the whole burst goes out in one request and comes back in one or two polls
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TartanInfraResource.kafkaBootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 500, ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            for (String itemId : ids) {
+                EventEnvelope error = webhook(itemId, "ERROR", loginRequiredError());
+                producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId, error.toJson()));
+                producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId, error.toJson())); // redelivered
+                producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId, webhook(itemId, "LOGIN_REPAIRED", null).toJson()));
+            }
+            producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, poisonKey, "{not an envelope"));
+            producer.flush();
+        }
+        for (String itemId : ids) {
+            awaitEvents(relink, itemId, EventTypes.RELINK_RESOLVED.name(), 1, WAIT);
+            awaitItem(itemId, i -> "HEALTHY".equals(i.path("status").asText()));
+        }
+        for (String itemId : ids) {
+            assertExactly(relink, itemId, EventTypes.RELINK_REQUESTED.name(), 1, Duration.ZERO);
+            assertExactly(relink, itemId, EventTypes.RELINK_RESOLVED.name(), 1, Duration.ZERO);
+            assertExactly(items, itemId, EventTypes.ITEM_STATUS_CHANGED.name(), 2, Duration.ZERO);
+        }
+        dlq.awaitKey(poisonKey, WAIT);
+        for (String itemId : ids) {
+            assertTrue(dlq.records().stream().noneMatch(r -> itemId.equals(r.key())), "only the poison record is dead-lettered");
+        }
+        // the inbox rows of one transaction share its start time: some transaction applied many webhooks at once
+        try (java.sql.Connection c = dev.tartan.testsupport.TartanInfra.get().connect(TartanInfraResource.databaseName("item"));
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT max(n) FROM (SELECT count(*) AS n FROM inbox_message "
+                     + "WHERE consumer = 'item-service.webhooks' GROUP BY processed_at) AS t")) {
+            rs.next();
+            assertTrue(rs.getLong(1) > 10, "expected batches of many webhooks, largest was " + rs.getLong(1));
+        }
     }
 
     @Test

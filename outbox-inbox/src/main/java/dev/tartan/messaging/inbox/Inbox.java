@@ -5,6 +5,14 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tartan.contracts.EventJson;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +47,38 @@ public class Inbox {
                         return Uni.createFrom().item(false);
                     }
                     return work.get().replaceWith(true);
+                });
+    }
+
+    /**
+     * The batch form of {@link #runOnce}: records every id for this consumer in one statement, inside the caller's
+     * transaction, and returns the ids that were <em>not</em> recorded before; the caller applies exactly those (and
+     * each only once, even if the batch holds it twice). Skipped ids count as duplicates.
+     */
+    public Uni<Set<String>> claimAll(String consumer, Collection<String> messageIds) {
+        Set<String> distinct = new LinkedHashSet<>(messageIds);
+        if (distinct.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        String ids;
+        try {
+            ids = EventJson.mapper().writeValueAsString(distinct);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                                "INSERT INTO inbox_message (consumer, message_id) "
+                                        + "SELECT ?1, x FROM jsonb_array_elements_text(CAST(CAST(?2 AS text) AS jsonb)) AS x "
+                                        + "ON CONFLICT DO NOTHING RETURNING message_id", String.class)
+                        .setParameter(1, consumer)
+                        .setParameter(2, ids)
+                        .getResultList())
+                .map((List<String> fresh) -> {
+                    int skipped = messageIds.size() - fresh.size();
+                    if (skipped > 0) {
+                        registry.counter("tartan_inbox_duplicates_skipped_total", "consumer", consumer).increment(skipped);
+                    }
+                    return new HashSet<>(fresh);
                 });
     }
 }
