@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Requests are signed the way the emulator's {@code WebhookSigner} signs (ES256 JWS, {@code iat},
  * {@code request_body_sha256}) with a P-256 key generated here and handed to ingest as a static JWKS file (the emulator
  * does not export its private key). Settings: -Dbench.warmup=60 -Dbench.measure=30 (seconds), -Dbench.concurrency=64,
- * -Dbench.providers=accp,jdk.
+ * -Dbench.providers=accp,jdk,
+ * -Dbench.ingest.<property>=<value> (passed to the ingest process as -D<property>=<value>).
  */
 public final class IngestBench {
 
@@ -110,6 +111,7 @@ public final class IngestBench {
                         .systemProperty("tartan.ingest.verification.static-keys-file", keys.toString())
                         .systemProperty("tartan.plaid.token-encryption.active-key-id", "k1")
                         .systemProperty("tartan.plaid.token-encryption.keys.k1", Base64.getEncoder().encodeToString(new byte[32]))
+                        .jvmArgs(ingestOverrides())
                         .port(port)
                         .logFile(dir.resolve("ingest-" + provider + ".log"))
                         .readiness(() -> Ports.listening(port))
@@ -314,5 +316,16 @@ public final class IngestBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** {@code -Dbench.ingest.<property>=<value>} is handed to the ingest process as {@code -D<property>=<value>}. */
+    private static List<String> ingestOverrides() {
+        List<String> out = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(System.getProperties().stringPropertyNames())) {
+            if (name.startsWith("bench.ingest.")) {
+                out.add("-D" + name.substring("bench.ingest.".length()) + "=" + System.getProperty(name));
+            }
+        }
+        return out;
     }
 }
