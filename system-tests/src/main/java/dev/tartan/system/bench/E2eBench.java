@@ -55,6 +55,10 @@ import dev.tartan.system.harness.WebhookSigning;
  */
 public final class E2eBench {
 
+    /** Keep-alive connections to ingest: a load balancer's pool, enough for 1,000/s at tens of ms each. */
+    static final int CONNECTIONS = Integer.getInteger("tartan.bench.connections", 128);
+
+
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
         List<Integer> rates = Arrays.stream(a.getOrDefault("rates", "1000").split(",")).map(Integer::parseInt).toList();
@@ -83,6 +87,7 @@ public final class E2eBench {
             List<String> ids = register(sys, items);
             try (EventWatch watch = new EventWatch(sys.kafkaBootstrap(), List.of(Topics.COMMANDS_RELINK))) {
                 Load load = new Load(sys, signer, ids, watch);
+                report.append(load.idle(15));
                 System.out.printf("%nwarm-up: %d s at %d webhooks/s%n", warmup, rates.get(0));
                 load.run(rates.get(0), warmup, false);
                 for (int rate : rates) {
@@ -115,8 +120,7 @@ public final class E2eBench {
         server.start();
         try {
             WebhookSigning signer = new WebhookSigning();
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
-            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/plaid/webhooks");
+            LoadClient http = new LoadClient("127.0.0.1", server.getAddress().getPort(), CONNECTIONS);
             Samples answered = new Samples();
             long interval = 1_000_000_000L / rate;
             long start = System.nanoTime() + 50_000_000L;
@@ -133,11 +137,11 @@ public final class E2eBench {
                 }
                 byte[] body = WebhookSigning.itemWebhookBody("ERROR", "calibration", "ITEM_LOGIN_REQUIRED")
                         .getBytes(StandardCharsets.UTF_8);
-                http.sendAsync(HttpRequest.newBuilder(uri).header("Plaid-Verification", signer.sign(body))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((resp, ex) -> answered.add(System.nanoTime() - intended));
+                http.post("/plaid/webhooks", body, signer.sign(body))
+                        .whenComplete((status, ex) -> answered.add(System.nanoTime() - intended));
             }
             Thread.sleep(1000);
+            http.close();
             double cores = (ticks(ProcessHandle.current().pid()) - cpu0) / 100.0 / (seconds + 1.0);
             String line = String.format("%ngenerator calibration: %d/s for %d s against a do-nothing server: answered"
                     + " %d, p50 %s p99 %s max %s; generator + server %.2f cores%n", rate, seconds, answered.size(),
@@ -197,9 +201,8 @@ public final class E2eBench {
         private final TartanSystem sys;
         private final WebhookSigning signer;
         private final List<String> ids;
-        private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2))
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        private final URI url;
+        private final LoadClient http;
+        private final String path;
         /** per Item: intended send time (nanos) of its pending ERROR / LOGIN_REPAIRED, 0 when none */
         private final AtomicLongArray pendingError;
         private final AtomicLongArray pendingRepair;
@@ -213,7 +216,9 @@ public final class E2eBench {
             this.sys = sys;
             this.signer = signer;
             this.ids = ids;
-            this.url = URI.create(sys.ports().webhookUrl());
+            URI url = URI.create(sys.ports().webhookUrl());
+            this.http = new LoadClient(url.getHost(), url.getPort(), CONNECTIONS);
+            this.path = url.getRawPath();
             this.pendingError = new AtomicLongArray(ids.size());
             this.pendingRepair = new AtomicLongArray(ids.size());
             this.phase = new long[ids.size()];
@@ -271,13 +276,10 @@ public final class E2eBench {
                 byte[] body = (error ? WebhookSigning.itemWebhookBody("ERROR", itemId, "ITEM_LOGIN_REQUIRED")
                         : WebhookSigning.itemWebhookBody("LOGIN_REPAIRED", itemId, null)).getBytes(StandardCharsets.UTF_8);
                 (error ? pendingError : pendingRepair).set(i, intended);
-                HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json").header("Plaid-Verification", signer.sign(body))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-                http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, ex) -> {
+                http.post(path, body, signer.sign(body)).whenComplete((status, ex) -> {
                     sent.incrementAndGet();
                     r.answered.add(System.nanoTime() - intended);
-                    if (ex != null || resp.statusCode() != 200) {
+                    if (ex != null || status != 200) {
                         non200.incrementAndGet();
                     }
                 });
@@ -314,6 +316,23 @@ public final class E2eBench {
                 long[] b = cpu0.get(name);
                 if (b != null) {
                     sb.append(String.format(" %s %.2f", name, (v[0] - b[0]) / 100.0 / wall));
+                }
+            });
+            sb.append('\n');
+            System.out.print(sb);
+            return sb.toString();
+        }
+
+        /** The system's own cost with no webhooks: what every rate below pays before the first webhook. */
+        String idle(int seconds) throws InterruptedException {
+            Map<String, long[]> c0 = cpu();
+            Thread.sleep(seconds * 1000L);
+            Map<String, long[]> c1 = cpu();
+            StringBuilder sb = new StringBuilder(String.format("%nidle %d s (Items registered, no webhooks), CPU (cores):", seconds));
+            c1.forEach((name, v) -> {
+                long[] b = c0.get(name);
+                if (b != null) {
+                    sb.append(String.format(" %s %.2f", name, (v[0] - b[0]) / 100.0 / seconds));
                 }
             });
             sb.append('\n');

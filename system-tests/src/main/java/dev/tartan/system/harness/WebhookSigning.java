@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
@@ -55,10 +56,19 @@ public final class WebhookSigning {
             String claims = "{\"iat\":" + iat.getEpochSecond() + ",\"request_body_sha256\":\"" + sha + "\"}";
             String input = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                     + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-            s.initSign(keys.getPrivate());
-            s.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + B64.encodeToString(s.sign());
+            byte[] signature;
+            if (FAST != null) {
+                Signature s = Signature.getInstance("SHA256withECDSA", FAST);
+                s.initSign(keys.getPrivate());
+                s.update(input.getBytes(StandardCharsets.US_ASCII));
+                signature = derToP1363(s.sign());
+            } else {
+                Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+                s.initSign(keys.getPrivate());
+                s.update(input.getBytes(StandardCharsets.US_ASCII));
+                signature = s.sign();
+            }
+            return input + "." + B64.encodeToString(signature);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -91,6 +101,37 @@ public final class WebhookSigning {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Amazon Corretto Crypto Provider where its native library loads: the JDK's EC signing cost the end-to-end
+     * benchmark's generator about 0.4 of a core at 1,000 webhooks/s, taken from the system it measures.
+     */
+    private static final Provider FAST = fastProvider();
+
+    private static Provider fastProvider() {
+        try {
+            Provider p = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+            return com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError() == null ? p : null;
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** ECDSA DER {@code SEQUENCE {INTEGER r, INTEGER s}} to JWS's raw 64-byte {@code r || s}. */
+    static byte[] derToP1363(byte[] der) {
+        int i = 2;
+        if ((der[1] & 0x80) != 0) {
+            i += der[1] & 0x7f; // long-form sequence length (not for P-256, kept for safety)
+        }
+        byte[] out = new byte[64];
+        for (int part = 0; part < 2; part++) {
+            int len = der[i + 1];
+            byte[] value = Arrays.copyOfRange(der, i + 2, i + 2 + len);
+            System.arraycopy(unsigned32(value), 0, out, part * 32, 32);
+            i += 2 + len;
+        }
+        return out;
     }
 
     private static byte[] unsigned32(byte[] b) {
