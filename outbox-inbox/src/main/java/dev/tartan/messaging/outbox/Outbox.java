@@ -1,10 +1,6 @@
 package dev.tartan.messaging.outbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tartan.contracts.EventEnvelope;
-import dev.tartan.contracts.EventJson;
 import dev.tartan.contracts.EventType;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -93,39 +89,43 @@ public class Outbox {
 
     /**
      * Appends many envelopes in one statement inside the caller's transaction, in list order (relay order follows
-     * {@code seq}, so one aggregate's events keep the order they were added in). The rows travel as one JSON array
-     * bound as text and cast: the reactive client would send a String bound where PostgreSQL infers jsonb as a JSON
-     * string scalar, and it has no portable binding for text[].
+     * {@code seq}, so one aggregate's events keep the order they were added in). The columns travel as text arrays
+     * ({@code unnest}): one statement whatever the batch size, and no JSON-in-JSON escaping of every payload.
      */
     public Uni<Integer> appendAll(List<Pending> rows) {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        ArrayNode array = EventJson.mapper().createArrayNode();
-        for (Pending p : rows) {
-            ObjectNode o = array.addObject();
-            o.put("id", p.envelope().id());
-            o.put("topic", p.topic());
-            o.put("aggregate_type", p.aggregateType());
-            o.put("aggregate_id", p.envelope().subject());
-            o.put("type", p.envelope().type());
-            o.put("payload", p.envelope().toJson());
-        }
-        String json;
-        try {
-            json = EventJson.mapper().writeValueAsString(array);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
+        int n = rows.size();
+        String[] ids = new String[n];
+        String[] topics = new String[n];
+        String[] aggregateTypes = new String[n];
+        String[] aggregateIds = new String[n];
+        String[] types = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            Pending p = rows.get(i);
+            ids[i] = p.envelope().id();
+            topics[i] = p.topic();
+            aggregateTypes[i] = p.aggregateType();
+            aggregateIds[i] = p.envelope().subject();
+            types[i] = p.envelope().type();
+            payloads[i] = p.envelope().toJson();
         }
         String traceparent = currentTraceparent();
         return Panache.getSession().chain(session -> session.createNativeQuery(
                                 "INSERT INTO outbox_event (id, topic, aggregate_type, aggregate_id, type, payload, traceparent) "
-                                        + "SELECT e.v->>'id', e.v->>'topic', e.v->>'aggregate_type', e.v->>'aggregate_id', e.v->>'type', "
-                                        + "e.v->>'payload', ?2 "
-                                        + "FROM jsonb_array_elements(CAST(CAST(?1 AS text) AS jsonb)) WITH ORDINALITY AS e(v, ord) "
-                                        + "ORDER BY e.ord")
-                        .setParameter(1, json)
-                        .setParameter(2, traceparent)
+                                        + "SELECT u.id, u.topic, u.aggregate_type, u.aggregate_id, u.type, u.payload, ?7 "
+                                        + "FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]), CAST(?4 AS text[]), "
+                                        + "CAST(?5 AS text[]), CAST(?6 AS text[])) "
+                                        + "WITH ORDINALITY AS u(id, topic, aggregate_type, aggregate_id, type, payload, ord) ORDER BY u.ord")
+                        .setParameter(1, ids)
+                        .setParameter(2, topics)
+                        .setParameter(3, aggregateTypes)
+                        .setParameter(4, aggregateIds)
+                        .setParameter(5, types)
+                        .setParameter(6, payloads)
+                        .setParameter(7, traceparent)
                         .executeUpdate()
                 .call(() -> session.createNativeQuery("NOTIFY " + NOTIFY_CHANNEL).executeUpdate()));
     }
