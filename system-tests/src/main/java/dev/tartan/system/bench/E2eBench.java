@@ -192,8 +192,49 @@ public final class E2eBench {
             }
         }
         System.out.printf("registered %d Items in item-service in %d ms%n", n, (System.nanoTime() - t0) / 1_000_000);
+        awaitConsumed(sys, Topics.ITEMS_EVENTS, Duration.ofMinutes(10));
         Thread.sleep(3000);
         return ids;
+    }
+
+    /**
+     * Waits until every consumer group has read {@code topic} to its end: identity-service, too, acts on each
+     * item.linked (it asks Plaid about the new Item), and a backlog of thousands would otherwise be measured as the
+     * system's cost of the webhooks that follow.
+     */
+    static void awaitConsumed(TartanSystem sys, String topic, Duration timeout) throws Exception {
+        long t0 = System.nanoTime();
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            while (true) {
+                var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                        .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+                partitions.forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                long lag = 0;
+                for (var group : admin.listConsumerGroups().all().get()) {
+                    var committed = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get();
+                    if (partitions.stream().noneMatch(committed::containsKey)) {
+                        continue; // a group that does not read this topic
+                    }
+                    for (var tp : partitions) {
+                        var c = committed.get(tp);
+                        lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+                    }
+                }
+                if (lag == 0) {
+                    System.out.printf("every consumer group has read %s (%d ms)%n", topic, (System.nanoTime() - t0) / 1_000_000);
+                    return;
+                }
+                if (System.nanoTime() - t0 > timeout.toNanos()) {
+                    System.out.printf("consumers still %d records behind on %s after %s; measuring anyway%n", lag, topic, timeout);
+                    return;
+                }
+                Thread.sleep(1000);
+            }
+        }
     }
 
     /** Open-loop load: one scheduler thread, async sends, latency from the intended send time. */
@@ -346,6 +387,10 @@ public final class E2eBench {
             Map<String, Long> pids = new LinkedHashMap<>(sys.pids());
             pids.put("generator", ProcessHandle.current().pid());
             pids.forEach((name, pid) -> m.put(name, new long[] {ticks(pid)}));
+            // the "postgres" pid is the launcher JVM; the server is the postmaster pg_ctl detached, and its backends
+            // (a backend that exits between two samples takes its ticks with it: pooled connections mostly live on)
+            dev.tartan.infra.Postmaster.of(sys.stateDir().resolve("postgres").resolve("data")).ifPresent(h ->
+                    m.put("postgres-server", new long[] {ticks(h.pid()) + h.descendants().mapToLong(d -> ticks(d.pid())).sum()}));
             return m;
         }
     }
