@@ -155,6 +155,11 @@ public final class E2eBench {
 
     /** Registers {@code n} Items through item.linked and waits until item-service has them all. */
     static List<String> register(TartanSystem sys, int n) throws Exception {
+        return register(sys, "bench", n);
+    }
+
+    /** As above, Item ids {@code <prefix><n, 32 digits>} (the fault tests use their own prefix). */
+    public static List<String> register(TartanSystem sys, String prefix, int n) throws Exception {
         long t0 = System.nanoTime();
         List<String> ids = new ArrayList<>(n);
         Properties p = new Properties();
@@ -162,12 +167,12 @@ public final class E2eBench {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < n; i++) {
-                String itemId = String.format("bench%032d", i);
+                String itemId = prefix + String.format("%032d", i);
                 ids.add(itemId);
-                ItemLinked linked = new ItemLinked(itemId, "bench-user-" + i, new InstitutionRef("ins_109508",
+                ItemLinked linked = new ItemLinked(itemId, prefix + "-user-" + i, new InstitutionRef("ins_109508",
                         "First Platypus Bank"), List.of(new LinkedAccount("acc-" + i, "Plaid Checking", "0000",
                         "depository", "checking")), List.of("transactions"), List.of(), List.of(), List.of(),
-                        "bench-session-" + i, new SealedToken("bench", "bm90LWEtcmVhbC10b2tlbg"), Instant.now());
+                        prefix + "-session-" + i, new SealedToken("bench", "bm90LWEtcmVhbC10b2tlbg"), Instant.now());
                 EventEnvelope e = EventEnvelope.wrap(EventTypes.ITEM_LINKED, "bench", itemId, linked);
                 producer.send(new ProducerRecord<>(Topics.ITEMS_EVENTS, itemId, e.toJson()));
             }
