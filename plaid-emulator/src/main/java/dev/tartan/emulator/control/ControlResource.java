@@ -236,6 +236,18 @@ public class ControlResource {
     }
 
     /**
+     * The sandbox access token the emulator issued for an Item. Only the emulator's control API offers this: a test
+     * playing the app backend needs it to call the sandbox endpoints that take an access token (for example
+     * {@code /sandbox/item/reset_login}), while Tartan's services keep their copy encrypted and never hand it out.
+     */
+    @GET
+    @Path("/items/{item_id}/access_token")
+    public Map<String, Object> accessToken(@PathParam("item_id") String itemId) {
+        Item item = items.byId(itemId).orElseThrow(() -> ControlException.notFound("no item " + itemId));
+        return Json.obj("item_id", item.itemId(), "access_token", item.accessToken());
+    }
+
+    /**
      * Seeds (or replaces) a sandbox login: {@code username}, optional {@code password} (absent: any non-empty one),
      * {@code owners} in Plaid's Owner form, optional {@code document_upload} and {@code accounts}.
      */

@@ -119,8 +119,11 @@ class ControlApiTest extends EmulatorTestBase {
     void resetForgetsStateButKeepsKeysUnlessAsked() {
         ItemPublicTokenExchangeResponse item = newItem(null, Products.AUTH);
         String kid = RestAssured.get("/emulator/keys").then().extract().path("current_kid");
+        RestAssured.get("/emulator/items/" + item.getItemId() + "/access_token").then().statusCode(200)
+                .body("item_id", equalTo(item.getItemId())).body("access_token", equalTo(item.getAccessToken()));
         RestAssured.given().contentType(ContentType.JSON).body("{}").post("/emulator/reset").then().statusCode(200);
         RestAssured.get("/emulator/items/" + item.getItemId()).then().statusCode(404);
+        RestAssured.get("/emulator/items/" + item.getItemId() + "/access_token").then().statusCode(404);
         assertEquals("INVALID_ACCESS_TOKEN", fail(plaid.itemGet(new ItemGetRequest()
                 .accessToken(item.getAccessToken()))).error().getErrorCode());
         assertEquals(kid, RestAssured.get("/emulator/keys").then().extract().path("current_kid"));
