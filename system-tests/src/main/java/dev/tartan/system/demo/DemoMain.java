@@ -155,8 +155,9 @@ public final class DemoMain {
                 + " ITEM ERROR webhook to webhook-ingest, which verifies the signature and puts it on Kafka;"
                 + " item-service marks the Item LOGIN_REQUIRED and commands relink.requested; link-service turns"
                 + " that into a prompt. The user opens Link in update mode, and relink.resolved follows.");
+        say.step("app -> Plaid (emulator): /sandbox/item/reset_login, the sandbox's way to break a login");
+        String delivery = journey.resetLogin(itemId).path("id").asText();
         say.step("Plaid (emulator) -> webhook-ingest: ITEM ERROR ITEM_LOGIN_REQUIRED, signed ES256");
-        String delivery = journey.fireItemWebhook(itemId, "ERROR", null).path("delivery_id").asText();
         JsonNode d = journey.awaitDelivered(delivery, WAIT);
         JsonNode last = d.path("attempts").get(d.path("attempts").size() - 1);
         say.note("webhook received by ingest: HTTP " + last.path("status").asInt() + " in "

@@ -9,6 +9,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.plaid.client.ApiClient;
+import com.plaid.client.model.SandboxItemResetLoginRequest;
+import com.plaid.client.model.SandboxItemResetLoginResponse;
+import com.plaid.client.request.PlaidApi;
+
+import retrofit2.Response;
 
 /**
  * What the app backend (and, for the emulator's control API, Plaid Link and Plaid itself) does in the system
@@ -27,10 +33,13 @@ public final class Journey {
     private final SystemPorts ports;
     private final Function<String, String> appToken;
     private final Http http;
+    private final Consumer<Http.Call> onCall;
+    private PlaidApi plaid;
 
     public Journey(SystemPorts ports, Function<String, String> appToken, Consumer<Http.Call> onCall) {
         this.ports = ports;
         this.appToken = appToken;
+        this.onCall = onCall;
         this.http = new Http(onCall);
     }
 
@@ -139,6 +148,58 @@ public final class Journey {
             body.put("fields", fields);
         }
         return http.post(emulator("emulator/webhooks/fire"), null, body).expect(200).json();
+    }
+
+    /**
+     * Plaid's {@code /sandbox/item/reset_login} through plaid-java, as an app backend testing in the sandbox calls it:
+     * Plaid (the emulator) puts the Item into ITEM_LOGIN_REQUIRED and sends a signed ITEM ERROR webhook. The access
+     * token comes from the emulator's control API (it issued it); it is never shown, not even to {@code onCall}.
+     *
+     * @return the emulator's delivery of the ITEM ERROR webhook the reset caused
+     */
+    public JsonNode resetLogin(String itemId) {
+        Http quiet = new Http(c -> { });
+        String accessToken = quiet.get(emulator("emulator/items/" + itemId + "/access_token"), null).expect(200)
+                .json().path("access_token").asText();
+        long started = System.nanoTime();
+        Response<SandboxItemResetLoginResponse> response;
+        try {
+            response = plaid().sandboxItemResetLogin(new SandboxItemResetLoginRequest().accessToken(accessToken))
+                    .execute();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("/sandbox/item/reset_login failed: " + e, e);
+        }
+        String answer;
+        try {
+            answer = response.isSuccessful() ? "{\"reset_login\": " + response.body().getResetLogin()
+                    + ", \"request_id\": \"" + response.body().getRequestId() + "\"}"
+                    : response.errorBody() == null ? "" : response.errorBody().string();
+        } catch (java.io.IOException e) {
+            answer = "";
+        }
+        onCall.accept(new Http.Call("POST", emulator("sandbox/item/reset_login"),
+                "{\"access_token\": \"(the Item's access token)\"}", response.code(), answer,
+                (System.nanoTime() - started) / 1_000_000));
+        if (!response.isSuccessful() || !Boolean.TRUE.equals(response.body().getResetLogin())) {
+            throw new AssertionError("/sandbox/item/reset_login for " + itemId + ": HTTP " + response.code() + " "
+                    + answer);
+        }
+        JsonNode deliveries = quiet.get(emulator("emulator/webhooks/deliveries?item_id=" + itemId
+                + "&webhook_type=ITEM&webhook_code=ERROR"), null).expect(200).json().path("deliveries");
+        if (deliveries.isEmpty()) {
+            throw new AssertionError("reset_login for " + itemId + " caused no ITEM ERROR webhook delivery");
+        }
+        return deliveries.get(deliveries.size() - 1);
+    }
+
+    private synchronized PlaidApi plaid() {
+        if (plaid == null) {
+            ApiClient client = new ApiClient(Map.of("clientId", TartanSystem.PLAID_CLIENT_ID,
+                    "secret", TartanSystem.PLAID_SECRET));
+            client.setPlaidAdapter(ports.url(TartanSystem.EMULATOR));
+            plaid = client.createService(PlaidApi.class);
+        }
+        return plaid;
     }
 
     /** The emulator's record of one webhook delivery (attempts, status). */

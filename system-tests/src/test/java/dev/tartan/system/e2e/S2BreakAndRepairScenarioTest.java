@@ -26,9 +26,10 @@ import dev.tartan.system.harness.Journey;
  * Scenario 2: Plaid reports ITEM_LOGIN_REQUIRED by a signed webhook; relink.requested reaches its topic; the user
  * repairs the Item in update mode (or Plaid reports LOGIN_REPAIRED) and relink.resolved follows.
  *
- * <p>The break is fired with the emulator's control API ({@code POST /emulator/webhooks/fire}, code ERROR): it puts
- * the Item into ITEM_LOGIN_REQUIRED exactly as {@code /sandbox/item/reset_login} does and sends the same signed
- * webhook, but needs no access token, which by design never leaves the services.
+ * <p>The break is Plaid's own sandbox call, {@code /sandbox/item/reset_login} through plaid-java, as an app backend
+ * makes it in the sandbox: the emulator puts the Item into ITEM_LOGIN_REQUIRED and delivers the signed ITEM ERROR
+ * webhook to ingest over HTTP. The access token it needs comes from the emulator's control API, because Tartan's
+ * services by design never hand theirs out.
  */
 @Order(2)
 @Tag("e2e")
@@ -40,8 +41,8 @@ class S2BreakAndRepairScenarioTest {
         Journey.Linked linked = j.linkBank(user, Journey.DEFAULT_INSTITUTION, List.of("0000"), List.of("auth"));
         j.awaitItemStatus(user, linked.itemId(), "HEALTHY", WAIT);
 
-        JsonNode fired = j.fireItemWebhook(linked.itemId(), "ERROR", null);
-        JsonNode delivery = j.awaitDelivered(fired.path("delivery_id").asText(), WAIT);
+        JsonNode reset = j.resetLogin(linked.itemId());
+        JsonNode delivery = j.awaitDelivered(reset.path("id").asText(), WAIT);
         JsonNode attempts = delivery.path("attempts");
         assertEquals(200, attempts.get(attempts.size() - 1).path("status").asInt(), "ingest accepted the webhook");
 
