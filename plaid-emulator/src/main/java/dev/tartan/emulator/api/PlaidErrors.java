@@ -84,6 +84,16 @@ public final class PlaidErrors {
         return new PlaidException(400, "ITEM_ERROR", "PRODUCTS_NOT_SUPPORTED", message, null);
     }
 
+    /**
+     * The user did not share the data {@code product} needs (REFERENCE §4.3 ACCESS_NOT_GRANTED; Plaid then sends
+     * {@code PRODUCT_PERMISSIONS_REQUIRED}, fixed by update mode with the product in {@code products}).
+     */
+    public static PlaidException accessNotGranted(String product) {
+        return new PlaidException(400, "ITEM_ERROR", "ACCESS_NOT_GRANTED",
+                "the user did not grant access to the data " + product + " needs; use Link update mode with "
+                        + product + " in products", "Please grant access to your " + product + " information.");
+    }
+
     public static PlaidException productNotReady(String message) {
         return new PlaidException(400, "ITEM_ERROR", "PRODUCT_NOT_READY", message, null);
     }

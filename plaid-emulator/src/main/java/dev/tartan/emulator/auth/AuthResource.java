@@ -1,6 +1,8 @@
 package dev.tartan.emulator.auth;
 
 import dev.tartan.emulator.api.Json;
+import dev.tartan.emulator.api.PlaidErrors;
+import dev.tartan.emulator.api.PlaidException;
 import dev.tartan.emulator.api.PlaidGate;
 import dev.tartan.emulator.api.PlaidRequest;
 import dev.tartan.emulator.item.Account;
@@ -21,7 +23,8 @@ import java.util.Map;
 
 /**
  * {@code /auth/get}: account and routing numbers of the Item's depository accounts; Database Insights Items also carry
- * {@code verification_status} and {@code verification_insights}.
+ * {@code verification_status} and {@code verification_insights}. Automated micro-deposit Items answer
+ * PRODUCT_NOT_READY until AUTH AUTOMATICALLY_VERIFIED, and carry no numbers once VERIFICATION_EXPIRED.
  */
 @Path("/auth/get")
 @Consumes(MediaType.WILDCARD)
@@ -40,9 +43,17 @@ public class AuthResource {
         PlaidRequest req = gate.open("/auth/get", headers, body).require("access_token");
         Item item = items.byAccessToken(req.str("access_token"));
         if (item.error() != null) {
+            item.recordCall(req.endpoint(), req.optionAccountIds(), req.requestId(), item.error().errorCode());
             throw item.error();
         }
         List<Account> selected = ItemViews.select(item, req.optionAccountIds());
+        if (selected.stream().anyMatch(Account::authPending)) {
+            // REFERENCE §3.10: /auth/get on an unverified micro-deposit Item is ITEM_ERROR PRODUCT_NOT_READY
+            PlaidException notReady = PlaidErrors.productNotReady("the Item's micro-deposits are not verified yet");
+            item.recordCall(req.endpoint(), req.optionAccountIds(), req.requestId(), notReady.errorCode());
+            throw notReady;
+        }
+        item.recordCall(req.endpoint(), req.optionAccountIds(), req.requestId(), null);
         item.bill("auth");
         List<Map<String, Object>> accounts = new ArrayList<>();
         List<Map<String, Object>> ach = new ArrayList<>();
@@ -51,7 +62,7 @@ public class AuthResource {
                 continue;
             }
             accounts.add(ItemViews.account(a, true));
-            if (a.accountNumber() != null) {
+            if (a.accountNumber() != null && !a.authUnverified()) { // expired/failed micro-deposits: no usable numbers
                 ach.add(Json.obj("account_id", a.accountId(), "account", a.accountNumber(),
                         "routing", a.routingNumber(), "wire_routing", a.wireRouting(),
                         "is_tokenized_account_number", false));

@@ -303,6 +303,66 @@ public class ControlResource {
         return Json.obj("users", users.all().stream().map(ControlResource::userJson).toList());
     }
 
+    /**
+     * Changes the owners the institution reports for an Item's accounts, as when the bank's records change before
+     * Plaid's IDENTITY DEFAULT_UPDATE: {@code owners} in Plaid's Owner form, optional {@code account_ids} (absent: every
+     * account). {@code /identity/get} and {@code /identity/match} answer from these owners from now on; fire the webhook
+     * with {@code POST /emulator/webhooks/fire}.
+     */
+    @POST
+    @Path("/items/{item_id}/owners")
+    public Map<String, Object> setOwners(@PathParam("item_id") String itemId, String body) {
+        Item item = items.byId(itemId).orElseThrow(() -> ControlException.notFound("no item " + itemId));
+        JsonNode req = parse(body);
+        JsonNode ownersNode = req.get("owners");
+        if (ownersNode == null || !ownersNode.isArray() || ownersNode.isEmpty()) {
+            throw ControlException.badRequest("owners must be a non-empty array of Plaid Owner objects");
+        }
+        List<Owner> owners = new ArrayList<>();
+        try {
+            for (JsonNode o : ownersNode) {
+                owners.add(Owner.fromJson(o));
+            }
+        } catch (IllegalArgumentException | dev.tartan.emulator.api.PlaidException e) {
+            throw ControlException.badRequest(e.getMessage());
+        }
+        List<String> accountIds = new ArrayList<>();
+        JsonNode ids = req.get("account_ids");
+        if (ids != null && !ids.isNull()) {
+            if (!ids.isArray() || ids.isEmpty()) {
+                throw ControlException.badRequest("account_ids must be a non-empty array of account ids");
+            }
+            for (JsonNode id : ids) {
+                if (item.account(id.asText()).isEmpty()) {
+                    throw ControlException.badRequest("item " + itemId + " has no account " + id.asText());
+                }
+                accountIds.add(id.asText());
+            }
+        } else {
+            item.accounts().forEach(a -> accountIds.add(a.accountId()));
+        }
+        accountIds.forEach(id -> item.owners(id, owners));
+        LOG.infof("owners of item_id=%s accounts %s replaced (%d owners)", itemId, accountIds, owners.size());
+        return Json.obj("item_id", itemId, "accounts", item.accounts().stream().map(a -> Json.obj(
+                "account_id", a.accountId(),
+                "owners", item.owners(a.accountId()).stream().map(o -> o.toJson(null)).toList())).toList());
+    }
+
+    /**
+     * The data calls (/auth/get, /identity/*) made with an Item's access token, oldest first, optionally only one
+     * {@code endpoint}: lets a test see which accounts a service asked for and that it did not retry in a loop.
+     */
+    @GET
+    @Path("/items/{item_id}/calls")
+    public Map<String, Object> calls(@PathParam("item_id") String itemId, @QueryParam("endpoint") String endpoint) {
+        Item item = items.byId(itemId).orElseThrow(() -> ControlException.notFound("no item " + itemId));
+        return Json.obj("item_id", itemId, "withheld_products", item.withheldProducts(),
+                "calls", item.calls().stream().filter(c -> endpoint == null || endpoint.equals(c.endpoint()))
+                        .map(c -> Json.obj("endpoint", c.endpoint(), "account_ids", c.accountIds(),
+                                "request_id", c.requestId(), "error_code", c.errorCode(), "at", Json.time(c.at())))
+                        .toList());
+    }
+
     private JsonNode parse(String body) {
         try {
             JsonNode node = body == null || body.isBlank() ? mapper.createObjectNode() : mapper.readTree(body);

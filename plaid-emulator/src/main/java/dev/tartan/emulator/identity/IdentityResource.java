@@ -3,6 +3,7 @@ package dev.tartan.emulator.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tartan.emulator.api.Json;
 import dev.tartan.emulator.api.PlaidErrors;
+import dev.tartan.emulator.api.PlaidException;
 import dev.tartan.emulator.api.PlaidGate;
 import dev.tartan.emulator.api.PlaidRequest;
 import dev.tartan.emulator.item.Account;
@@ -11,6 +12,7 @@ import dev.tartan.emulator.item.ItemStore;
 import dev.tartan.emulator.item.ItemViews;
 import dev.tartan.emulator.user.DocumentProfile;
 import dev.tartan.emulator.user.Owner;
+import dev.tartan.emulator.webhook.ItemEvents;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -33,19 +35,43 @@ public class IdentityResource {
 
     private final PlaidGate gate;
     private final ItemStore items;
+    private final ItemEvents itemEvents;
 
-    public IdentityResource(PlaidGate gate, ItemStore items) {
+    public IdentityResource(PlaidGate gate, ItemStore items, ItemEvents itemEvents) {
         this.gate = gate;
         this.items = items;
+        this.itemEvents = itemEvents;
     }
 
     /** The Item for a data call: its current error (e.g. ITEM_LOGIN_REQUIRED) fails the call, as at Plaid. */
     static Item usableItem(ItemStore items, PlaidRequest req) {
         Item item = items.byAccessToken(req.str("access_token"));
         if (item.error() != null) {
+            item.recordCall(req.endpoint(), req.optionAccountIds(), req.requestId(), item.error().errorCode());
             throw item.error();
         }
         return item;
+    }
+
+    /**
+     * Records the call and fails it the way Plaid does when Identity cannot be served: ACCESS_NOT_GRANTED when the user
+     * did not share identity data in Link (the first miss also sends IDENTITY PRODUCT_PERMISSIONS_REQUIRED), else
+     * {@code unsupported} (null: the call goes ahead).
+     */
+    private void check(Item item, PlaidRequest req, PlaidException unsupported) {
+        PlaidException error = null;
+        if (item.withheld("identity")) {
+            error = PlaidErrors.accessNotGranted("identity");
+            if (item.firstPermissionMiss("identity")) {
+                itemEvents.fire(item, "IDENTITY", "PRODUCT_PERMISSIONS_REQUIRED", Map.of());
+            }
+        } else if (unsupported != null) {
+            error = unsupported;
+        }
+        item.recordCall(req.endpoint(), req.optionAccountIds(), req.requestId(), error == null ? null : error.errorCode());
+        if (error != null) {
+            throw error;
+        }
     }
 
     @POST
@@ -53,16 +79,14 @@ public class IdentityResource {
     public Map<String, Object> get(@Context HttpHeaders headers, String body) {
         PlaidRequest req = gate.open("/identity/get", headers, body).require("access_token");
         Item item = usableItem(items, req);
-        if (item.manual()) {
-            throw PlaidErrors.productsNotSupported("Identity is not supported for Items created through Database "
-                    + "Insights or micro-deposits (use /identity/match)");
-        }
+        check(item, req, item.manual() ? PlaidErrors.productsNotSupported("Identity is not supported for Items "
+                + "created through Database Insights or micro-deposits (use /identity/match)") : null);
         List<Account> accounts = ItemViews.select(item, req.optionAccountIds());
         item.bill("identity");
         List<Map<String, Object>> out = new ArrayList<>();
         for (Account a : accounts) {
             Map<String, Object> json = ItemViews.account(a, true);
-            json.put("owners", item.user().owners().stream().map(o -> o.toJson(null)).toList());
+            json.put("owners", item.owners(a.accountId()).stream().map(o -> o.toJson(null)).toList());
             out.add(json);
         }
         return Json.obj("accounts", out, "item", ItemViews.item(item), "request_id", req.requestId());
@@ -73,10 +97,8 @@ public class IdentityResource {
     public Map<String, Object> match(@Context HttpHeaders headers, String body) {
         PlaidRequest req = gate.open("/identity/match", headers, body).require("access_token");
         Item item = usableItem(items, req);
-        if (item.manual() && !item.seenOnNetwork()) {
-            throw PlaidErrors.productsNotSupported("Identity Match is not supported for this Item: its account was "
-                    + "never seen on the Plaid network");
-        }
+        check(item, req, item.manual() && !item.seenOnNetwork() ? PlaidErrors.productsNotSupported("Identity Match "
+                + "is not supported for this Item: its account was never seen on the Plaid network") : null);
         JsonNode user = req.node("user");
         if (!user.isObject()) {
             throw PlaidErrors.missingFields(List.of("user"));
@@ -89,9 +111,9 @@ public class IdentityResource {
         String legalName = PlaidRequest.text(user, "legal_name");
         String phone = PlaidRequest.text(user, "phone_number");
         String email = PlaidRequest.text(user, "email_address");
-        List<Owner> owners = item.user().owners();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Account a : ItemViews.select(item, req.optionAccountIds())) {
+            List<Owner> owners = item.owners(a.accountId());
             Map<String, Object> json = ItemViews.account(a, false);
             IdentityMatcher.NameScore name = IdentityMatcher.name(legalName, owners);
             Integer phoneScore = IdentityMatcher.phone(phone, owners);
@@ -116,6 +138,7 @@ public class IdentityResource {
     public Map<String, Object> documentUploads(@Context HttpHeaders headers, String body) {
         PlaidRequest req = gate.open("/identity/documents/uploads/get", headers, body).require("access_token");
         Item item = usableItem(items, req);
+        item.recordCall(req.endpoint(), req.optionAccountIds(), req.requestId(), null);
         List<Map<String, Object>> out = new ArrayList<>();
         for (Account a : ItemViews.select(item, req.optionAccountIds())) {
             Map<String, Object> json = ItemViews.account(a, true);

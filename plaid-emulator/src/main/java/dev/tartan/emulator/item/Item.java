@@ -3,6 +3,7 @@ package dev.tartan.emulator.item;
 import dev.tartan.emulator.api.PlaidException;
 import dev.tartan.emulator.institution.Institution;
 import dev.tartan.emulator.user.DocumentProfile;
+import dev.tartan.emulator.user.Owner;
 import dev.tartan.emulator.user.TestUser;
 
 import java.time.Instant;
@@ -42,6 +43,21 @@ public final class Item {
     private String lastWebhookCode;
     /** Uploaded statements by account id. */
     private final Map<String, UploadedDocument> documents = new ConcurrentHashMap<>();
+    /**
+     * Owners the institution now reports for an account, replacing the login's owners (set through the control API to
+     * play a change at the bank before IDENTITY DEFAULT_UPDATE).
+     */
+    private final Map<String, List<Owner>> accountOwners = new ConcurrentHashMap<>();
+    /** Products whose data the user did not share in Link (ACCESS_NOT_GRANTED until update mode grants them). */
+    private final Set<String> withheldProducts = new LinkedHashSet<>();
+    /** Products for which PRODUCT_PERMISSIONS_REQUIRED was already sent (Plaid announces a missing grant once). */
+    private final Set<String> permissionWebhookSent = new LinkedHashSet<>();
+    /** Data calls made with this Item's access token, oldest first (the control API shows them to tests). */
+    private final List<Call> calls = new ArrayList<>();
+
+    /** One data call on the Item: endpoint, {@code options.account_ids} asked for, Plaid request id, outcome. */
+    public record Call(String endpoint, List<String> accountIds, String requestId, String errorCode, Instant at) {
+    }
 
     /** A statement uploaded through Link's document-upload update mode, with its (pre-canned) results. */
     public record UploadedDocument(String documentId, String accountId, DocumentProfile profile, boolean riskSignals,
@@ -123,10 +139,66 @@ public final class Item {
         return billedProducts.contains(product) || consentedProducts.contains(product);
     }
 
-    /** Using a consented product bills it, as Plaid adds products on first use. */
+    /** Using a consented product bills it, as Plaid adds products on first use; granting it in update mode too. */
     public synchronized void bill(String product) {
         billedProducts.add(product);
         consentedProducts.add(product);
+        withheldProducts.remove(product);
+        permissionWebhookSent.remove(product);
+    }
+
+    /** Consent collected for {@code product} (update mode with {@code additional_consented_products}): not billed yet. */
+    public synchronized void grant(String product) {
+        consentedProducts.add(product);
+        withheldProducts.remove(product);
+        permissionWebhookSent.remove(product);
+    }
+
+    /** The user did not share {@code product}'s data in Link: it is neither consented nor billed. */
+    public synchronized void withhold(String product) {
+        billedProducts.remove(product);
+        consentedProducts.remove(product);
+        withheldProducts.add(product);
+    }
+
+    public synchronized boolean withheld(String product) {
+        return withheldProducts.contains(product);
+    }
+
+    public synchronized List<String> withheldProducts() {
+        return new ArrayList<>(withheldProducts);
+    }
+
+    /** True the first time a missing grant of {@code product} is hit (the PRODUCT_PERMISSIONS_REQUIRED webhook is due). */
+    public synchronized boolean firstPermissionMiss(String product) {
+        return permissionWebhookSent.add(product);
+    }
+
+    /** The owners the institution reports for {@code accountId}: set per account, else the login's owners. */
+    public List<Owner> owners(String accountId) {
+        List<Owner> own = accountOwners.get(accountId);
+        return own != null ? own : user.owners();
+    }
+
+    public void owners(String accountId, List<Owner> owners) {
+        accountOwners.put(accountId, List.copyOf(owners));
+    }
+
+    public synchronized void recordCall(String endpoint, List<String> accountIds, String requestId, String errorCode) {
+        calls.add(new Call(endpoint, List.copyOf(accountIds), requestId, errorCode, Instant.now()));
+    }
+
+    public synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** Replaces one account (same id) by {@code updated}. */
+    public synchronized void replaceAccount(Account updated) {
+        List<Account> next = new ArrayList<>();
+        for (Account a : accounts) {
+            next.add(a.accountId().equals(updated.accountId()) ? updated : a);
+        }
+        this.accounts = List.copyOf(next);
     }
 
     public synchronized String webhook() {

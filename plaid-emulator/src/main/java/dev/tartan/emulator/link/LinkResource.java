@@ -258,6 +258,10 @@ public class LinkResource {
         if (insights) {
             return LinkToken.AuthFlow.DATABASE_INSIGHTS;
         }
-        return match ? LinkToken.AuthFlow.DATABASE_MATCH : LinkToken.AuthFlow.CREDENTIALS;
+        if (match) {
+            return LinkToken.AuthFlow.DATABASE_MATCH;
+        }
+        return auth.path("automated_microdeposits_enabled").asBoolean(false) ? LinkToken.AuthFlow.AUTOMATED_MICRODEPOSITS
+                : LinkToken.AuthFlow.CREDENTIALS;
     }
 }

@@ -37,7 +37,9 @@ import java.util.Map;
  * <p>Update mode (token created with an {@code access_token}) repairs the Item (clears ITEM_LOGIN_REQUIRED) and issues
  * no public token; with {@code identity.is_document_upload} it also "uploads" a statement and fires IDENTITY
  * DOCUMENT_UPDATE_AVAILABLE. Tokens with {@code auth.database_insights_enabled} take a manually entered
- * {@code account_number}/{@code routing_number} instead of a login.
+ * {@code account_number}/{@code routing_number} instead of a login; so do tokens with
+ * {@code auth.automated_microdeposits_enabled} (the account then waits for its micro-deposits). {@code withheld_products}
+ * plays a user who does not share those products' data: their endpoints answer ACCESS_NOT_GRANTED until update mode.
  */
 @ApplicationScoped
 public class LinkSessionSimulator {
@@ -79,8 +81,15 @@ public class LinkSessionSimulator {
             updateItem = items.byId(token.itemId()).filter(i -> !i.removed())
                     .orElseThrow(() -> ControlException.from(PlaidErrors.itemNotFound()));
         }
-        boolean manual = updateItem == null && token.authFlow() == LinkToken.AuthFlow.DATABASE_INSIGHTS
+        boolean microDeposits = token.authFlow() == LinkToken.AuthFlow.AUTOMATED_MICRODEPOSITS;
+        boolean manual = updateItem == null && (token.authFlow() == LinkToken.AuthFlow.DATABASE_INSIGHTS || microDeposits)
                 && body.hasNonNull("account_number");
+        List<String> withheld = PlaidRequest.strings(body, "withheld_products");
+        for (String product : withheld) {
+            if (!token.products().contains(product) && !token.extraProducts().contains(product)) {
+                throw ControlException.badRequest("withheld_products: " + product + " is not a product of the link token");
+            }
+        }
         Institution institution = null;
         if (updateItem != null) {
             institution = updateItem.institution().orElse(null);
@@ -126,7 +135,15 @@ public class LinkSessionSimulator {
         }
         List<Account> templates;
         String authMethod = token.products().contains("auth") ? "INSTANT_AUTH" : null;
-        if (manual) {
+        if (manual && microDeposits) {
+            // automated micro-deposits: numbers as entered, pending until AUTH AUTOMATICALLY_VERIFIED/VERIFICATION_EXPIRED
+            Account entered = DatabaseInsights.evaluate(body.get("account_number").asText(),
+                    PlaidRequest.text(body, "routing_number"), PlaidRequest.text(body, "account_subtype"));
+            templates = List.of(new Account(null, entered.name(), null, entered.mask(), "depository", entered.subtype(),
+                    null, null, null, entered.accountNumber(), entered.routingNumber(), null,
+                    "pending_automatic_verification", null));
+            authMethod = "AUTOMATED_MICRODEPOSITS";
+        } else if (manual) {
             templates = List.of(DatabaseInsights.evaluate(body.get("account_number").asText(),
                     PlaidRequest.text(body, "routing_number"), PlaidRequest.text(body, "account_subtype")));
             authMethod = "DATABASE_INSIGHTS";
@@ -138,6 +155,7 @@ public class LinkSessionSimulator {
                 || "database_insights_pass".equals(templates.get(0).verificationStatus());
         Item item = factory.create(institution, user, templates, token.products(), token.extraProducts(),
                 token.webhook(), authMethod, manual, seenOnNetwork, token.clientUserId());
+        withheld.forEach(item::withhold); // the user did not share these products' data on Link's consent pane
         String publicToken = factory.issuePublicToken(item);
         LOG.infof("link session %s: new item_id=%s (%s)", s.id, item.itemId(),
                 institution == null ? "manual" : institution.institutionId());
@@ -235,6 +253,9 @@ public class LinkSessionSimulator {
             }
             for (String product : token.products()) {
                 item.bill(product);
+            }
+            for (String product : token.extraProducts()) {
+                item.grant(product); // consent collected in update mode (e.g. Identity after ACCESS_NOT_GRANTED)
             }
             if (token.documentUpload() != null) {
                 uploadDocument(item, user);

@@ -16,7 +16,9 @@ public record LinkToken(String token, Instant createdAt, Instant expiration, Str
 
     /** Which Auth flow the token enables ({@code auth} object of {@code /link/token/create}). */
     public enum AuthFlow {
-        CREDENTIALS, DATABASE_INSIGHTS, DATABASE_MATCH
+        CREDENTIALS, DATABASE_INSIGHTS, DATABASE_MATCH,
+        /** {@code auth.automated_microdeposits_enabled}: a manually entered account verified by micro-deposits. */
+        AUTOMATED_MICRODEPOSITS
     }
 
     /** {@code identity.is_document_upload} configuration. */

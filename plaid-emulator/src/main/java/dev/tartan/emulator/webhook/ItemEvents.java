@@ -42,6 +42,10 @@ public class ItemEvents {
 
     @SuppressWarnings("unchecked")
     private static void applyState(Item item, String type, String code, Map<String, Object> body) {
+        if ("AUTH".equals(type)) {
+            applyAuthState(item, code, body);
+            return;
+        }
         if (!"ITEM".equals(type)) {
             return;
         }
@@ -59,5 +63,46 @@ public class ItemEvents {
             default -> {
             }
         }
+    }
+
+    /**
+     * AUTH webhooks and what {@code /auth/get} says afterwards: AUTOMATICALLY_VERIFIED and VERIFICATION_EXPIRED settle an
+     * account whose automated micro-deposits are pending ({@code account_id}); DEFAULT_UPDATE gives every account listed
+     * with ACCOUNT_NUMBER in {@code account_ids_with_updated_auth} a new account number.
+     */
+    private static void applyAuthState(Item item, String code, Map<String, Object> body) {
+        switch (code) {
+            case "AUTOMATICALLY_VERIFIED", "VERIFICATION_EXPIRED" -> {
+                Object accountId = body.get("account_id");
+                String status = code.equals("AUTOMATICALLY_VERIFIED") ? "automatically_verified" : "verification_expired";
+                item.account(String.valueOf(accountId))
+                        .filter(a -> "pending_automatic_verification".equals(a.verificationStatus()))
+                        .ifPresent(a -> item.replaceAccount(a.withVerificationStatus(status)));
+            }
+            case "DEFAULT_UPDATE" -> {
+                if (body.get("account_ids_with_updated_auth") instanceof Map<?, ?> updated) {
+                    updated.forEach((accountId, kinds) -> {
+                        if (kinds instanceof java.util.Collection<?> c && c.contains("ACCOUNT_NUMBER")) {
+                            item.account(String.valueOf(accountId)).filter(a -> a.accountNumber() != null)
+                                    .ifPresent(a -> item.replaceAccount(a.withAccountNumber(nextNumber(a.accountNumber()))));
+                        }
+                    });
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** A different account number of the same length (the last four digits move on by one). */
+    static String nextNumber(String number) {
+        if (!number.matches("\\d+")) {
+            return number + "1";
+        }
+        int tail = Math.min(4, number.length());
+        String head = number.substring(0, number.length() - tail);
+        int mod = (int) Math.pow(10, tail);
+        int next = (Integer.parseInt(number.substring(number.length() - tail)) + 1) % mod;
+        return head + String.format("%0" + tail + "d", next);
     }
 }
