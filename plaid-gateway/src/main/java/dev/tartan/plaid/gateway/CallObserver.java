@@ -117,6 +117,7 @@ final class CallObserver {
         put("plaid.request_id", a.requestId());
         put("plaid.item_id", itemId);
         put("plaid.link_session_id", ctx.linkSessionId());
+        put("plaid.account_id", ctx.accountId());
         try {
             LOG.log(level, line.toString());
         } finally {
@@ -125,6 +126,7 @@ final class CallObserver {
             MDC.remove("plaid.request_id");
             MDC.remove("plaid.item_id");
             MDC.remove("plaid.link_session_id");
+            MDC.remove("plaid.account_id");
         }
     }
 
