@@ -16,6 +16,8 @@ import dev.tartan.ingest.verification.WebhookRejectedException;
 import dev.tartan.ingest.verification.WebhookVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -85,6 +87,8 @@ public class WebhookResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> receive(byte[] body, @HeaderParam(HEADER) String jwt, @Context HttpServerRequest request) {
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // the HTTP server span, read here on the request's context: verification completes on other threads
+        SpanContext trace = Span.current().getSpanContext();
         byte[] raw = body == null ? new byte[0] : body;
         String from = sourceAddress(request);
         if (config.sources().allowListEnabled() && (from == null || !allowed.contains(from))) {
@@ -96,7 +100,7 @@ public class WebhookResource {
                     raw.length + " bytes > " + config.maxBodyBytes()), from, raw));
         }
         CompletableFuture<Response> answer = verification.verify(jwt, raw)
-                .thenCompose(v -> accept(v.token(), raw, receivedAt))
+                .thenCompose(v -> accept(v.token(), raw, receivedAt, trace))
                 .exceptionally(failure -> {
                     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (t instanceof WebhookRejectedException w) {
@@ -109,7 +113,7 @@ public class WebhookResource {
         return Uni.createFrom().completionStage(answer);
     }
 
-    private CompletableFuture<Response> accept(WebhookVerifier.Token token, byte[] raw, Instant receivedAt) {
+    private CompletableFuture<Response> accept(WebhookVerifier.Token token, byte[] raw, Instant receivedAt, SpanContext trace) {
         WebhookBody body = WebhookBody.parse(raw); // throws WebhookRejectedException (400)
         String deliveryId = UUID.randomUUID().toString();
         String topic = Topics.forWebhookType(body.webhookType());
@@ -119,7 +123,7 @@ public class WebhookResource {
                 body.itemId(), key, token.bodySha256(), receivedAt, token.issuedAt(), token.kid(), body.environment(), body.text());
         EventEnvelope envelope = new EventEnvelope(EventEnvelope.SPEC_VERSION, deliveryId, type, source, receivedAt, key,
                 PlaidWebhookReceived.VERSION, EventJson.mapper().valueToTree(payload));
-        Delivery d = new Delivery(deliveryId, topic, key, type, envelope.toJson(), receivedAt);
+        Delivery d = new Delivery(deliveryId, topic, key, type, envelope.toJson(), receivedAt, traceparent(trace));
         if (!spool.submit(d)) {
             d.spooled.completeExceptionally(new IllegalStateException("spool queue full"));
         }
@@ -165,6 +169,14 @@ public class WebhookResource {
                     return CompletableFuture.completedFuture(unavailable(d));
                 })
                 .thenCompose(f -> f);
+    }
+
+    /** W3C traceparent of the request's span, spooled with the delivery and sent as the record's header. */
+    static String traceparent(SpanContext c) {
+        if (!c.isValid()) {
+            return null; // tracing off (the SDK disabled, as in tests): the record carries no header
+        }
+        return "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
     }
 
     private Response accepted(Delivery d, String status) {

@@ -16,6 +16,8 @@ public final class Delivery {
     private final String eventType;
     private final String envelopeJson;
     private final Instant receivedAt;
+    /** W3C traceparent of the HTTP request that accepted it (null when not traced); the record's header. */
+    private final String traceparent;
     private volatile long seq;
     /** Completes when the spool row is committed (durable), or fails when the spool is unavailable. */
     public final CompletableFuture<Void> spooled = new CompletableFuture<>();
@@ -26,18 +28,24 @@ public final class Delivery {
     private final java.util.concurrent.atomic.AtomicInteger directState = new java.util.concurrent.atomic.AtomicInteger();
 
     public Delivery(String deliveryId, String topic, String key, String eventType, String envelopeJson, Instant receivedAt) {
+        this(deliveryId, topic, key, eventType, envelopeJson, receivedAt, null);
+    }
+
+    public Delivery(String deliveryId, String topic, String key, String eventType, String envelopeJson, Instant receivedAt,
+                    String traceparent) {
         this.deliveryId = deliveryId;
         this.topic = topic;
         this.key = key;
         this.eventType = eventType;
         this.envelopeJson = envelopeJson;
         this.receivedAt = receivedAt;
+        this.traceparent = traceparent;
     }
 
     /** A row read back from the spool by the relay (no one waits on it). */
     public static Delivery fromSpool(long seq, String deliveryId, String topic, String key, String eventType, String envelopeJson,
-                              Instant receivedAt) {
-        Delivery d = new Delivery(deliveryId, topic, key, eventType, envelopeJson, receivedAt);
+                              Instant receivedAt, String traceparent) {
+        Delivery d = new Delivery(deliveryId, topic, key, eventType, envelopeJson, receivedAt, traceparent);
         d.seq = seq;
         return d;
     }
@@ -77,6 +85,10 @@ public final class Delivery {
 
     public Instant receivedAt() {
         return receivedAt;
+    }
+
+    public String traceparent() {
+        return traceparent;
     }
 
     public long seq() {

@@ -353,6 +353,10 @@ public class Publisher {
         h.add(EventHeaders.SUBJECT, bytes(d.key()));
         h.add(EventHeaders.SPEC_VERSION, bytes("1.0"));
         h.add(EventHeaders.CONTENT_TYPE, bytes("application/cloudevents+json"));
+        if (d.traceparent() != null) {
+            // the consumer's span (SmallRye's Kafka connector extracts it) continues the webhook's HTTP trace
+            h.add(EventHeaders.TRACEPARENT, bytes(d.traceparent()));
+        }
         return new ProducerRecord<>(d.topic(), null, d.key(), d.envelopeJson(), h);
     }
 

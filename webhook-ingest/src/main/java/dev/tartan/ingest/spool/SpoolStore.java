@@ -39,6 +39,7 @@ public class SpoolStore {
         String[] types = new String[n];
         String[] envelopes = new String[n];
         Timestamp[] received = new Timestamp[n];
+        String[] traceparents = new String[n];
         Map<UUID, Delivery> byId = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             Delivery d = batch.get(i);
@@ -48,14 +49,15 @@ public class SpoolStore {
             types[i] = d.eventType();
             envelopes[i] = d.envelopeJson();
             received[i] = Timestamp.from(d.receivedAt());
+            traceparents[i] = d.traceparent();
             byId.put(ids[i], d);
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO webhook_spool (owner, delivery_id, topic, record_key, event_type, envelope, received_at) "
-                             + "SELECT ?, u.delivery_id, u.topic, u.record_key, u.event_type, u.envelope, u.received_at "
-                             + "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) "
-                             + "WITH ORDINALITY AS u(delivery_id, topic, record_key, event_type, envelope, received_at, ord) "
+                     "INSERT INTO webhook_spool (owner, delivery_id, topic, record_key, event_type, envelope, received_at, traceparent) "
+                             + "SELECT ?, u.delivery_id, u.topic, u.record_key, u.event_type, u.envelope, u.received_at, u.traceparent "
+                             + "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[]) "
+                             + "WITH ORDINALITY AS u(delivery_id, topic, record_key, event_type, envelope, received_at, traceparent, ord) "
                              + "ORDER BY u.ord RETURNING seq, delivery_id")) {
             c.setAutoCommit(true);
             ps.setString(1, owner);
@@ -65,6 +67,7 @@ public class SpoolStore {
             ps.setArray(5, c.createArrayOf("text", types));
             ps.setArray(6, c.createArrayOf("text", envelopes));
             ps.setArray(7, c.createArrayOf("timestamptz", received));
+            ps.setArray(8, c.createArrayOf("text", traceparents));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byId.get(rs.getObject(2, UUID.class)).seq(rs.getLong(1));
@@ -77,7 +80,7 @@ public class SpoolStore {
     public List<Delivery> readAfter(String owner, long afterSeq, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT seq, delivery_id, topic, record_key, event_type, envelope, received_at FROM webhook_spool "
+                     "SELECT seq, delivery_id, topic, record_key, event_type, envelope, received_at, traceparent FROM webhook_spool "
                              + "WHERE owner = ? AND seq > ? ORDER BY seq LIMIT ?")) {
             ps.setString(1, owner);
             ps.setLong(2, afterSeq);
@@ -86,7 +89,8 @@ public class SpoolStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(Delivery.fromSpool(rs.getLong(1), rs.getObject(2, UUID.class).toString(), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()));
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(),
+                            rs.getString(8))); // null for rows spooled before V2 or untraced
                 }
             }
             return out;

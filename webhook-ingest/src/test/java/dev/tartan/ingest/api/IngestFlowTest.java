@@ -56,6 +56,8 @@ class IngestFlowTest {
             Topics.PLAID_WEBHOOKS_BEACON, Topics.PLAID_WEBHOOKS_LINK, Topics.PLAID_WEBHOOKS_AUTH,
             Topics.PLAID_WEBHOOKS_TRANSACTIONS, Topics.PLAID_WEBHOOKS_OTHER);
     static KafkaTestClient kafka;
+    @jakarta.inject.Inject
+    dev.tartan.ingest.spool.SpoolStore spoolStore;
     static final Map<String, TopicProbe> probes = new HashMap<>();
 
     @BeforeAll
@@ -140,6 +142,54 @@ class IngestFlowTest {
             depth = spoolDepth();
         } while (depth > 0 && System.currentTimeMillis() < deadline);
         assertEquals(0, depth);
+    }
+
+    @Test
+    void recordContinuesTheTraceOfTheRequest() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String callerSpan = "00f067aa0ba902b7";
+        byte[] body = Webhooks.body("ITEM", "ERROR", "item_id", "item-trace-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String deliveryId = given().contentType("application/json").body(body)
+                .header("Plaid-Verification", SIGNER.sign(body))
+                .header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+                .post("/plaid/webhooks").then().statusCode(200).extract().path("delivery_id");
+        ConsumerRecord<String, String> rec = probes.get(Topics.PLAID_WEBHOOKS_ITEM)
+                .await(r -> deliveryId.equals(TopicProbe.header(r, EventHeaders.ID)), Duration.ofSeconds(20));
+        String traceparent = TopicProbe.header(rec, EventHeaders.TRACEPARENT);
+        assertNotNull(traceparent, "the record carries the request's traceparent");
+        String[] parts = traceparent.split("-");
+        assertEquals(4, parts.length, traceparent);
+        assertEquals(traceId, parts[1], "same trace as the request");
+        assertNotEquals(callerSpan, parts[2], "the parent is ingest's own server span, not the caller's");
+        assertEquals("01", parts[3], "sampled");
+    }
+
+    @Test
+    void spoolRowsWrittenBeforeTheTraceparentColumnAreStillRead() throws Exception {
+        String owner = "ingest-test-old-row";
+        UUID id = UUID.randomUUID();
+        try (Connection c = db()) {
+            // the V1 column list: what an older ingest left in the spool
+            var ps = c.prepareStatement("INSERT INTO webhook_spool (owner, delivery_id, topic, record_key, event_type, envelope, received_at) "
+                    + "VALUES (?, ?, 'plaid.webhooks.item', 'item-old', 'plaid.webhook.ITEM.ERROR', '{}', now())");
+            ps.setString(1, owner);
+            ps.setObject(2, id);
+            ps.executeUpdate();
+        }
+        try {
+            List<dev.tartan.ingest.publish.Delivery> rows = spoolStore.readAfter(owner, 0, 10);
+            assertEquals(1, rows.size());
+            assertEquals(id.toString(), rows.get(0).deliveryId());
+            assertEquals("item-old", rows.get(0).key());
+            assertEquals(null, rows.get(0).traceparent(), "published without a traceparent header");
+        } finally {
+            spoolStore.deleteUpTo(owner, Long.MAX_VALUE);
+        }
+    }
+
+    static Connection db() throws Exception {
+        return DriverManager.getConnection(TartanInfraResource.jdbcUrl("ingest"),
+                dev.tartan.testsupport.TartanInfra.get().postgresUser(), dev.tartan.testsupport.TartanInfra.get().postgresPassword());
     }
 
     static long spoolDepth() throws Exception {

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Ingest trusts one key generated here ({@link #SIGNER}) through {@code tartan.ingest.verification.static-keys-file},
  * so tests can sign any body and any {@code iat} exactly like Plaid. The gateway gets harmless settings (it is not
- * called in this mode).
+ * called in this mode). Tracing is on, exporting to a port where nothing listens.
  */
 public class StaticKeysProfile implements QuarkusTestProfile {
 
@@ -31,7 +31,11 @@ public class StaticKeysProfile implements QuarkusTestProfile {
                     "tartan.ingest.instance-id", "ingest-test-static",
                     "tartan.plaid.base-url", "http://127.0.0.1:9/",
                     "tartan.plaid.token-encryption.active-key-id", "k1",
-                    "tartan.plaid.token-encryption.keys.k1", Base64.getEncoder().encodeToString(new byte[32]));
+                    "tartan.plaid.token-encryption.keys.k1", Base64.getEncoder().encodeToString(new byte[32]),
+                    // traces on, with no collector listening: the record must carry the request's traceparent, and
+                    // an unreachable collector must cost nothing but dropped spans
+                    "quarkus.otel.sdk.disabled", "false",
+                    "quarkus.otel.exporter.otlp.endpoint", "http://127.0.0.1:9");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
