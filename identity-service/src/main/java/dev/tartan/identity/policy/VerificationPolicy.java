@@ -198,7 +198,12 @@ public final class VerificationPolicy {
     /** The Item lacks Identity consent (not consented at link time, or ACCESS_NOT_GRANTED / PRODUCT_PERMISSIONS_REQUIRED). */
     public Decision consentRequired(String cause) {
         ObjectNode evidence = JSON.createObjectNode();
-        evidence.put("cause", cause);
+        // Plaid sends IDENTITY PRODUCT_PERMISSIONS_REQUIRED *because* an identity call hit ACCESS_NOT_GRANTED (REFERENCE
+        // §2.3): one fact, so one evidence value. Recording the two triggers apart gave the same decision two
+        // fingerprints and emitted identity.verification-decided twice per account (found running the flow on the
+        // Plaid emulator, which answers ACCESS_NOT_GRANTED and then sends the webhook). The trigger itself stays in
+        // the decision history's cause and in the consent request.
+        evidence.put("cause", "PRODUCT_PERMISSIONS_REQUIRED".equals(cause) ? "ACCESS_NOT_GRANTED" : cause);
         return new Decision(Outcome.NEEDS_REVIEW, List.of("IDENTITY_CONSENT_MISSING"), NextStep.IDENTITY_CONSENT,
                 Method.IDENTITY_MATCH, evidence, version);
     }

@@ -511,6 +511,10 @@ class EmulatorFlowTest {
         sleepFor(Duration.ofSeconds(4));
         assertEquals(1, count(relinks, item.itemId()), "one consent request per Item");
         assertEquals(1, calls(item.itemId(), "/identity/match").size(), "the webhook needs no Plaid call");
+        // ACCESS_NOT_GRANTED and the PRODUCT_PERMISSIONS_REQUIRED it triggers are one fact: one decision per account
+        for (String account : item.accountIds()) {
+            assertEquals(1, countDecisions(item.itemId(), account), "account " + account);
+        }
         assertEquals(0, count(reviews, user));
     }
 
