@@ -1,6 +1,7 @@
 package dev.tartan.item.messaging;
 
 import dev.tartan.contracts.EventEnvelope;
+import dev.tartan.contracts.EventHeaders;
 import dev.tartan.contracts.EventTypes;
 import dev.tartan.item.churn.ActivityService;
 import dev.tartan.item.reconcile.Reconciler;
@@ -9,14 +10,19 @@ import dev.tartan.item.relink.UpdateModeService;
 import dev.tartan.item.removal.RemovalRequests;
 import dev.tartan.item.state.WebhookService;
 import dev.tartan.messaging.consumer.EventProcessing;
+import dev.tartan.messaging.outbox.Outbox;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +74,7 @@ public class ItemConsumers {
         Map<KafkaRecord<String, String>, Throwable> poison = new LinkedHashMap<>();
         for (KafkaRecord<String, String> r : records) {
             try {
-                parsed.add(WebhookService.Incoming.of(EventEnvelope.fromJson(r.getPayload())));
+                parsed.add(WebhookService.Incoming.of(EventEnvelope.fromJson(r.getPayload()), traceparent(r)));
                 parsedRecords.add(r);
             } catch (RuntimeException e) {
                 poison.put(r, e);
@@ -93,6 +99,23 @@ public class ItemConsumers {
                     LOG.errorf("a batch of %d ITEM webhooks could not be applied: %s", records.size(), e.toString());
                     return Uni.createFrom().completionStage(batch.nack(e));
                 });
+    }
+
+    /**
+     * The trace context a batched record's effects continue: SmallRye's consumer span for the record (its parent is
+     * the record's {@code traceparent} header) when tracing is on, else the header itself, so the trace id survives
+     * even with the SDK off. In a batch no span is current per record, hence this instead of the current span.
+     */
+    static String traceparent(KafkaRecord<String, String> r) {
+        String consumerSpan = TracingMetadata.fromMessage(r)
+                .map(TracingMetadata::getCurrentContext)
+                .map(ctx -> Outbox.traceparent(Span.fromContext(ctx).getSpanContext()))
+                .orElse(null);
+        if (consumerSpan != null) {
+            return consumerSpan;
+        }
+        Header h = r.getHeaders() == null ? null : r.getHeaders().lastHeader(EventHeaders.TRACEPARENT);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** The fallback after a permanent batch failure: each record in its own transaction; failures join the poison. */

@@ -41,10 +41,17 @@ public class WebhookService {
     public record Result(String itemId, Outcome outcome) {
     }
 
-    /** A consumed record that parsed: its envelope and the webhook read from it. */
-    public record Incoming(EventEnvelope envelope, WebhookParser.ParsedWebhook parsed) {
+    /**
+     * A consumed record that parsed: its envelope, the webhook read from it, and the record's trace context (W3C
+     * traceparent, {@code null} when untraced): the commands it causes carry it, so they continue its trace.
+     */
+    public record Incoming(EventEnvelope envelope, WebhookParser.ParsedWebhook parsed, String traceparent) {
         public static Incoming of(EventEnvelope envelope) {
-            return new Incoming(envelope, WebhookParser.parse(envelope));
+            return of(envelope, null);
+        }
+
+        public static Incoming of(EventEnvelope envelope, String traceparent) {
+            return new Incoming(envelope, WebhookParser.parse(envelope), traceparent);
         }
     }
 
@@ -104,9 +111,11 @@ public class WebhookService {
                         return Uni.createFrom().item(new Result(in.parsed().itemId(), Outcome.DUPLICATE));
                     }
                     ItemEntity item = byId.get(in.parsed().itemId());
+                    int firstRow = events.size();
                     Uni<Outcome> outcome = item == null
                             ? hold(in.envelope(), in.parsed()).replaceWith(Outcome.HELD)
-                            : apply(item, in.parsed(), id, now, events);
+                            // what this webhook causes continues its record's trace, not whichever span the batch has
+                            : apply(item, in.parsed(), id, now, events).invoke(() -> events.causedBy(firstRow, in.traceparent()));
                     return outcome.map(o -> {
                         registry.counter("tartan_item_webhooks_total", "code", in.parsed().signal().code(), "outcome", o.name()).increment();
                         return new Result(in.parsed().itemId(), o);

@@ -2,6 +2,7 @@ package dev.tartan.item.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tartan.contracts.EventEnvelope;
+import dev.tartan.contracts.EventHeaders;
 import dev.tartan.contracts.EventTypes;
 import dev.tartan.contracts.Topics;
 import dev.tartan.contracts.item.LinkedAccount;
@@ -166,6 +167,40 @@ class ItemWebhookFlowTest {
             rs.next();
             assertTrue(rs.getLong(1) > 10, "expected batches of many webhooks, largest was " + rs.getLong(1));
         }
+    }
+
+    /**
+     * Traces through the batch path: webhooks of different traces applied in one transaction each cause a command
+     * that carries its own record's trace id, not one shared by the batch.
+     */
+    @Test
+    void eachCommandOfABatchCarriesTheTraceparentOfTheWebhookThatCausedIt() {
+        Map<String, String> traceparents = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 5; i++) {
+            String traceId = java.util.UUID.randomUUID().toString().replace("-", "");
+            traceparents.put(link("user-trace-" + i), "00-" + traceId + "-00f067aa0ba902b" + i + "-01");
+        }
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TartanInfraResource.kafkaBootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 500, ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            traceparents.forEach((itemId, traceparent) -> {
+                ProducerRecord<String, String> r = new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId,
+                        webhook(itemId, "ERROR", loginRequiredError()).toJson());
+                r.headers().add(EventHeaders.TRACEPARENT, traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                producer.send(r);
+            });
+            producer.flush();
+        }
+        traceparents.forEach((itemId, traceparent) -> {
+            awaitEvents(relink, itemId, EventTypes.RELINK_REQUESTED.name(), 1, WAIT);
+            var record = relink.records().stream().filter(r -> itemId.equals(r.key()))
+                    .filter(r -> EventTypes.RELINK_REQUESTED.name().equals(TopicProbe.header(r, EventHeaders.TYPE)))
+                    .findFirst().orElseThrow();
+            String relayed = TopicProbe.header(record, EventHeaders.TRACEPARENT);
+            assertNotNull(relayed, itemId);
+            // same trace; the parent is the consumer's span for that record (or the record's own when no span is made)
+            assertEquals(traceparent.split("-")[1], relayed.split("-")[1], itemId + ": " + relayed);
+        });
     }
 
     @Test

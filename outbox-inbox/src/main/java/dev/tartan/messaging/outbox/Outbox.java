@@ -57,8 +57,19 @@ public class Outbox {
                 .replaceWith(envelope);
     }
 
-    /** One row for {@link #appendAll}: where it goes, what it belongs to, and the envelope. */
-    public record Pending(String topic, String aggregateType, EventEnvelope envelope) {
+    /**
+     * One row for {@link #appendAll}: where it goes, what it belongs to, the envelope, and the W3C traceparent of what
+     * caused it ({@code null}: the span current when {@link #appendAll} runs). A batch consumer sets it per row, so the
+     * relayed record continues the trace of the record that caused it, not of the batch.
+     */
+    public record Pending(String topic, String aggregateType, EventEnvelope envelope, String traceparent) {
+        public Pending(String topic, String aggregateType, EventEnvelope envelope) {
+            this(topic, aggregateType, envelope, null);
+        }
+
+        public Pending tracedBy(String traceparent) {
+            return new Pending(topic, aggregateType, envelope, traceparent);
+        }
     }
 
     /**
@@ -75,6 +86,25 @@ public class Outbox {
 
         public List<Pending> rows() {
             return rows;
+        }
+
+        public int size() {
+            return rows.size();
+        }
+
+        /**
+         * The rows added since index {@code from} were caused by the message whose trace context is {@code traceparent}
+         * (a batch consumer calls it after applying each record); rows that already carry one keep it.
+         */
+        public void causedBy(int from, String traceparent) {
+            if (traceparent == null) {
+                return;
+            }
+            for (int i = from; i < rows.size(); i++) {
+                if (rows.get(i).traceparent() == null) {
+                    rows.set(i, rows.get(i).tracedBy(traceparent));
+                }
+            }
         }
 
         public boolean isEmpty() {
@@ -103,6 +133,8 @@ public class Outbox {
         String[] aggregateIds = new String[n];
         String[] types = new String[n];
         String[] payloads = new String[n];
+        String[] traceparents = new String[n];
+        String current = currentTraceparent();
         for (int i = 0; i < n; i++) {
             Pending p = rows.get(i);
             ids[i] = p.envelope().id();
@@ -111,29 +143,33 @@ public class Outbox {
             aggregateIds[i] = p.envelope().subject();
             types[i] = p.envelope().type();
             payloads[i] = p.envelope().toJson();
+            traceparents[i] = p.traceparent() != null ? p.traceparent() : current;
         }
-        String traceparent = currentTraceparent();
         return Panache.getSession().chain(session -> session.createNativeQuery(
                                 "INSERT INTO outbox_event (id, topic, aggregate_type, aggregate_id, type, payload, traceparent) "
-                                        + "SELECT u.id, u.topic, u.aggregate_type, u.aggregate_id, u.type, u.payload, ?7 "
+                                        + "SELECT u.id, u.topic, u.aggregate_type, u.aggregate_id, u.type, u.payload, u.traceparent "
                                         + "FROM unnest(CAST(?1 AS text[]), CAST(?2 AS text[]), CAST(?3 AS text[]), CAST(?4 AS text[]), "
-                                        + "CAST(?5 AS text[]), CAST(?6 AS text[])) "
-                                        + "WITH ORDINALITY AS u(id, topic, aggregate_type, aggregate_id, type, payload, ord) ORDER BY u.ord")
+                                        + "CAST(?5 AS text[]), CAST(?6 AS text[]), CAST(?7 AS text[])) "
+                                        + "WITH ORDINALITY AS u(id, topic, aggregate_type, aggregate_id, type, payload, traceparent, ord) ORDER BY u.ord")
                         .setParameter(1, ids)
                         .setParameter(2, topics)
                         .setParameter(3, aggregateTypes)
                         .setParameter(4, aggregateIds)
                         .setParameter(5, types)
                         .setParameter(6, payloads)
-                        .setParameter(7, traceparent)
+                        .setParameter(7, traceparents)
                         .executeUpdate()
                 .call(() -> session.createNativeQuery("NOTIFY " + NOTIFY_CHANNEL).executeUpdate()));
     }
 
     /** W3C traceparent of the current span, so the relayed record continues the trace that caused it. */
     static String currentTraceparent() {
-        SpanContext ctx = Span.current().getSpanContext();
-        if (!ctx.isValid()) {
+        return traceparent(Span.current().getSpanContext());
+    }
+
+    /** W3C traceparent of a span context ({@code 00-<trace id>-<span id>-<flags>}), or {@code null} if it is invalid. */
+    public static String traceparent(SpanContext ctx) {
+        if (ctx == null || !ctx.isValid()) {
             return null;
         }
         return "00-" + ctx.getTraceId() + "-" + ctx.getSpanId() + "-" + ctx.getTraceFlags().asHex();
