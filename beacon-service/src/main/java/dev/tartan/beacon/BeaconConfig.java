@@ -27,6 +27,15 @@ public interface BeaconConfig {
     /** What happens to a user's Items when Beacon rejects the user. */
     Removal removal();
 
+    /** Operator gauges counted from the database (open fraud reviews). */
+    Gauges gauges();
+
+    interface Gauges {
+        /** How often the gauges are counted again. */
+        @WithDefault("30s")
+        java.time.Duration refreshInterval();
+    }
+
     /** Rules on Beacon Account Insights risk signals that send a newly linked Item to the fraud team. */
     Insights insights();
 

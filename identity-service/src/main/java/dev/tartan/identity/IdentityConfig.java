@@ -22,6 +22,15 @@ public interface IdentityConfig {
     /** The local matcher, used for owners parsed from uploaded statements. */
     Matcher matcher();
 
+    /** Operator gauges counted from the database (open fraud reviews). */
+    Gauges gauges();
+
+    interface Gauges {
+        /** How often the gauges are counted again. */
+        @WithDefault("30s")
+        java.time.Duration refreshInterval();
+    }
+
     interface Policy {
         /** Human name of the policy; the recorded version is {@code <name>-<digest of every setting>}. */
         @WithDefault("default")

@@ -26,6 +26,15 @@ public interface ItemConfig {
     /** Periodic {@code /item/get} reconciliation. */
     Reconcile reconcile();
 
+    /** The registry gauges for operators (Items by status, removal queue). */
+    Gauges gauges();
+
+    interface Gauges {
+        /** How often the gauges are counted again from the database. */
+        @WithDefault("30s")
+        Duration refreshInterval();
+    }
+
     interface Webhooks {
         /**
          * After an Item recovers, a webhook that would break it again within this window is checked with

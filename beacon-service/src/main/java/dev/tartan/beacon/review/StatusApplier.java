@@ -21,6 +21,8 @@ import dev.tartan.messaging.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -36,6 +38,7 @@ import java.util.UUID;
  * Every path that learns a user's status (API create/update/review, webhooks, Item association, backfill) ends here.
  */
 @ApplicationScoped
+@Startup // its meters exist (at zero) from start-up, not from first use
 public class StatusApplier {
 
     private static final Logger LOG = Logger.getLogger(StatusApplier.class);
@@ -49,6 +52,11 @@ public class StatusApplier {
         this.outbox = outbox;
         this.config = config;
         this.meters = meters;
+        // registered at zero so dashboards and rate() see the series before the first change
+        for (dev.tartan.beacon.user.BeaconStatus s : dev.tartan.beacon.user.BeaconStatus.values()) {
+            meters.counter("tartan_beacon_status_changes_total", "status", s.wire());
+        }
+        meters.counter("tartan_beacon_review_episodes_opened_total");
     }
 
     /**

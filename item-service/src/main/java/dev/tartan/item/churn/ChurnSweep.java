@@ -15,6 +15,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -31,6 +33,7 @@ import java.util.Map;
  * batch. Cost grows with the Items selected, not with the registry (measured in docs/performance.md).
  */
 @ApplicationScoped
+@Startup // its meters exist (at zero) from start-up, not from first use
 public class ChurnSweep {
 
     private static final Logger LOG = Logger.getLogger(ChurnSweep.class);
@@ -45,6 +48,10 @@ public class ChurnSweep {
         this.outbox = outbox;
         this.timing = RemovalRequests.timing(config);
         this.registry = registry;
+        // registered at zero so dashboards and rate() see the series before the first selection
+        for (ChurnRule rule : ChurnRule.values()) {
+            registry.counter("tartan_item_churn_selected_total", "rule", rule.name());
+        }
     }
 
     @Scheduled(identity = "churn-sweep", every = "${tartan.item.churn.sweep-interval}", delayed = "30s",

@@ -16,6 +16,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
@@ -31,6 +33,7 @@ import java.util.List;
  * ({@code removed_at} is set in the same transaction as {@code item.removed}).
  */
 @ApplicationScoped
+@Startup // its meters exist (at zero) from start-up, not from first use
 public class RemovalExecutor {
 
     private static final Logger LOG = Logger.getLogger(RemovalExecutor.class);
@@ -51,6 +54,12 @@ public class RemovalExecutor {
         this.plaid = plaid;
         this.lifecycle = lifecycle;
         this.registry = registry;
+        // registered at zero so dashboards and rate() see the series before the first removal
+        for (RemovalReason reason : RemovalReason.values()) {
+            for (String outcome : new String[] {"REMOVED", "ITEM_NOT_FOUND", "FAILED"}) {
+                registry.counter("tartan_item_removals_total", "outcome", outcome, "reason", reason.name());
+            }
+        }
     }
 
     @Scheduled(identity = "removal-executor", every = "${tartan.item.removal.sweep-interval}", delayed = "5s",

@@ -1,5 +1,6 @@
 package dev.tartan.messaging.inbox;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -36,6 +37,7 @@ public class Inbox {
      * @return {@code true} if the work ran, {@code false} if this consumer had already processed the message
      */
     public Uni<Boolean> runOnce(String consumer, String messageId, Supplier<Uni<?>> work) {
+        Counter duplicates = duplicates(consumer);
         return Panache.getSession().chain(session -> session.createNativeQuery(
                         "INSERT INTO inbox_message (consumer, message_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
                 .setParameter(1, consumer)
@@ -43,7 +45,7 @@ public class Inbox {
                 .executeUpdate())
                 .chain(inserted -> {
                     if (inserted == 0) {
-                        registry.counter("tartan_inbox_duplicates_skipped_total", "consumer", consumer).increment();
+                        duplicates.increment();
                         return Uni.createFrom().item(false);
                     }
                     return work.get().replaceWith(true);
@@ -60,6 +62,7 @@ public class Inbox {
         if (distinct.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
+        Counter duplicates = duplicates(consumer);
         String ids;
         try {
             ids = EventJson.mapper().writeValueAsString(distinct);
@@ -76,9 +79,17 @@ public class Inbox {
                 .map((List<String> fresh) -> {
                     int skipped = messageIds.size() - fresh.size();
                     if (skipped > 0) {
-                        registry.counter("tartan_inbox_duplicates_skipped_total", "consumer", consumer).increment(skipped);
+                        duplicates.increment(skipped);
                     }
                     return new HashSet<>(fresh);
                 });
+    }
+
+    /**
+     * The consumer's duplicate counter, registered on its first message (not its first duplicate), so the series
+     * exists at zero and dashboards and rate() see it.
+     */
+    private Counter duplicates(String consumer) {
+        return registry.counter("tartan_inbox_duplicates_skipped_total", "consumer", consumer);
     }
 }

@@ -17,7 +17,7 @@ final class CallObserver {
 
     /** Log category, for level tuning: {@code quarkus.log.category."dev.tartan.plaid.gateway".level}. */
     static final String LOG_CATEGORY = "dev.tartan.plaid.gateway";
-    /** Prometheus: {@code tartan_plaid_calls_seconds_{count,sum,max}{endpoint,outcome,error_code}}. */
+    /** Prometheus: {@code tartan_plaid_calls_seconds_{count,sum,max,bucket}{endpoint,outcome,error_code}}. */
     static final String CALLS_METRIC = "tartan.plaid.calls";
     /** Prometheus: {@code tartan_plaid_rate_limit_wait_seconds_*{endpoint}}: time calls waited for a client-side permit. */
     static final String RATE_LIMIT_WAIT_METRIC = "tartan.plaid.rate_limit.wait";
@@ -67,6 +67,10 @@ final class CallObserver {
                 .tag("endpoint", a.endpoint().path())
                 .tag("outcome", a.outcome().tag)
                 .tag("error_code", a.errorCode() == null ? "none" : a.errorCode())
+                // buckets for p99 across replicas (histogram_quantile); bounded so each series adds ~30 buckets
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(meters)
                 .record(a.latencyNanos(), TimeUnit.NANOSECONDS);
         log(a);

@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Locates the repository root (surefire sets {@code tartan.repo.root}; else walk up from the working directory). */
-final class RepoFiles {
+public final class RepoFiles {
     private RepoFiles() {
     }
 
-    static Path root() {
+    public static Path root() {
         String prop = System.getProperty("tartan.repo.root");
         if (prop != null && Files.exists(Path.of(prop, "pom.xml")) && Files.isDirectory(Path.of(prop, "deploy"))) {
             return Path.of(prop);
@@ -23,5 +23,5 @@ final class RepoFiles {
         return p;
     }
 
-    static final String[] SERVICES = {"webhook-ingest", "link-service", "item-service", "identity-service", "beacon-service"};
+    public static final String[] SERVICES = {"webhook-ingest", "link-service", "item-service", "identity-service", "beacon-service"};
 }
