@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  * Who produces and who consumes each topic, read from docs/asyncapi.yaml (the one catalogue), so
  * the Kafka ACLs and scaling rules are checked against the same source the developers document.
  */
-record TopicCatalogue(Map<String, Set<String>> producers, Map<String, Set<String>> consumers) {
+public record TopicCatalogue(Map<String, Set<String>> producers, Map<String, Set<String>> consumers) {
 
-    static TopicCatalogue load() throws IOException {
+    public static TopicCatalogue load() throws IOException {
         JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(RepoFiles.root().resolve("docs/asyncapi.yaml").toFile());
         Map<String, Set<String>> producers = new TreeMap<>();
         Map<String, Set<String>> consumers = new TreeMap<>();
@@ -42,7 +42,7 @@ record TopicCatalogue(Map<String, Set<String>> producers, Map<String, Set<String
         return out;
     }
 
-    Set<String> consumedBy(String service) {
+    public Set<String> consumedBy(String service) {
         Set<String> out = new TreeSet<>();
         consumers.forEach((t, s) -> {
             if (s.contains(service)) {
@@ -52,7 +52,7 @@ record TopicCatalogue(Map<String, Set<String>> producers, Map<String, Set<String
         return out;
     }
 
-    Set<String> producedBy(String service) {
+    public Set<String> producedBy(String service) {
         Set<String> out = new TreeSet<>();
         producers.forEach((t, s) -> {
             if (s.contains(service)) {
