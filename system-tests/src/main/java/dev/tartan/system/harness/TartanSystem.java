@@ -228,18 +228,81 @@ public final class TartanSystem implements AutoCloseable {
                 state.resolve("logs/kafka.log"), true);
     }
 
-    private void launch(String app) {
-        InfraProcess.Builder b = InfraProcess.builder(app)
+    /** Launches an instance: an application under its own name, or one of its replicas ({@link #addReplica}). */
+    private void launch(String instance) {
+        String app = appOf(instance);
+        InfraProcess.Builder b = InfraProcess.builder(instance)
                 .jar(appDir(app).resolve("quarkus-run.jar"))
                 .jvmArgs(appJvmArgs)
-                .port(ports.portOf(app))
-                .logFile(logFile(app))
+                .port(portOf(instance))
+                .logFile(logFile(instance))
                 .workingDir(state)
-                .readiness(() -> health(app) == 200);
-        config(app).forEach(b::systemProperty);
-        startMillis.remove(app);
-        running.put(app, b.start());
-        startedAt.put(app, System.nanoTime());
+                .readiness(() -> health(instance) == 200);
+        Map<String, String> c = config(app);
+        if (!instance.equals(app)) {
+            c.put("quarkus.http.port", Integer.toString(portOf(instance)));
+            if (app.equals(INGEST)) {
+                // its own spool rows and Kafka transactional.id, as a StatefulSet ordinal gives it
+                c.put("tartan.ingest.instance-id", instance);
+            }
+        }
+        c.forEach(b::systemProperty);
+        startMillis.remove(instance);
+        running.put(instance, b.start());
+        startedAt.put(instance, System.nanoTime());
+    }
+
+    // ---------------------------------------------------------------- replicas
+
+    private final Map<String, String> replicaApp = new ConcurrentHashMap<>();
+    private final Map<String, Integer> replicaPort = new ConcurrentHashMap<>();
+
+    /**
+     * Starts one more replica of a service with the same configuration (same database, same consumer groups; for
+     * webhook-ingest its own instance id) on the application's port + 100 per replica, and waits until it is ready.
+     *
+     * @return the replica's instance name ({@code item-service-2}, ...), for {@link #kill}, {@link #stop},
+     *         {@link #restart}, {@link #url} and {@link #health}
+     */
+    public synchronized String addReplica(String app) {
+        if (!SERVICES.contains(app)) {
+            throw new IllegalArgumentException("only services have replicas: " + app);
+        }
+        int n = 2;
+        while (replicaApp.containsKey(app + "-" + n)) {
+            n++;
+        }
+        String instance = app + "-" + n;
+        replicaApp.put(instance, app);
+        replicaPort.put(instance, ports.portOf(app) + 100 * (n - 1));
+        launch(instance);
+        awaitReady(List.of(instance));
+        log("%s ready in %d ms on %s", instance, startMillis.get(instance), url(instance));
+        return instance;
+    }
+
+    /** Every running instance of an application: itself and its replicas. */
+    public List<String> instances(String app) {
+        List<String> out = new ArrayList<>();
+        if (running.containsKey(app)) {
+            out.add(app);
+        }
+        replicaApp.forEach((instance, a) -> {
+            if (a.equals(app) && running.containsKey(instance)) {
+                out.add(instance);
+            }
+        });
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    private String appOf(String instance) {
+        return replicaApp.getOrDefault(instance, instance);
+    }
+
+    private int portOf(String instance) {
+        Integer p = replicaPort.get(instance);
+        return p != null ? p : ports.portOf(instance);
     }
 
     private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
@@ -333,6 +396,37 @@ public final class TartanSystem implements AutoCloseable {
         log("killed %s (pid %d) with SIGKILL", app, p.pid());
     }
 
+    /**
+     * SIGTERM, as Kubernetes stops a pod: the instance drains in-flight work within its shutdown timeout. A replica
+     * stopped this way is forgotten; the application itself can be {@link #restart}ed.
+     */
+    public void stop(String instance) {
+        InfraProcess p = running.get(instance);
+        long t = System.nanoTime();
+        p.stop(Duration.ofSeconds(30));
+        if (replicaApp.containsKey(instance)) {
+            running.remove(instance);
+            replicaApp.remove(instance);
+            replicaPort.remove(instance);
+        }
+        log("stopped %s (SIGTERM) in %d ms", instance, ms(t));
+    }
+
+    /** Stops PostgreSQL (every service database at once). Services keep running and must ride it out. */
+    public void stopPostgres() {
+        long t = System.nanoTime();
+        postgres.stop(Duration.ofSeconds(30));
+        log("postgres stopped in %d ms", ms(t));
+    }
+
+    /** Starts PostgreSQL again on the same port with the same data. */
+    public void startPostgres() {
+        long t = System.nanoTime();
+        postgres = InfraProcess.postgres(state.resolve("postgres"), ports.postgres(), List.copyOf(DATABASES.values()),
+                state.resolve("logs/postgres.log"), true).start().waitReady(Duration.ofSeconds(180));
+        log("postgres back in %d ms", ms(t));
+    }
+
     /** Starts a (killed or stopped) application again with the same configuration and waits until it is ready. */
     public void restart(String app) {
         InfraProcess old = running.get(app);
@@ -364,8 +458,8 @@ public final class TartanSystem implements AutoCloseable {
         return ports;
     }
 
-    public String url(String app) {
-        return ports.url(app);
+    public String url(String instance) {
+        return "http://127.0.0.1:" + portOf(instance) + "/";
     }
 
     public String kafkaBootstrap() {
@@ -429,8 +523,10 @@ public final class TartanSystem implements AutoCloseable {
     public synchronized void close() {
         List<String> reverse = new ArrayList<>(SERVICES);
         java.util.Collections.reverse(reverse);
-        reverse.stream().map(running::remove).filter(p -> p != null).toList()
-                .parallelStream().forEach(p -> p.stop(Duration.ofSeconds(20)));
+        List<InfraProcess> services = new ArrayList<>();
+        replicaApp.keySet().stream().map(running::remove).filter(p -> p != null).forEach(services::add);
+        reverse.stream().map(running::remove).filter(p -> p != null).forEach(services::add);
+        services.parallelStream().forEach(p -> p.stop(Duration.ofSeconds(20)));
         InfraProcess emu = running.remove(EMULATOR);
         if (emu != null) {
             emu.stop(Duration.ofSeconds(10));

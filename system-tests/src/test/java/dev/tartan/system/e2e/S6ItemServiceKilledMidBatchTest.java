@@ -99,7 +99,7 @@ class S6ItemServiceKilledMidBatchTest {
     }
 
     /** An ITEM webhook as webhook-ingest publishes it (contracts' envelope around Plaid's body). */
-    private static EventEnvelope webhook(String itemId, String code, String extraJsonFields) throws Exception {
+    static EventEnvelope webhook(String itemId, String code, String extraJsonFields) throws Exception {
         String body = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"" + code + "\",\"item_id\":\"" + itemId + "\","
                 + (extraJsonFields == null ? "" : extraJsonFields + ",") + "\"environment\":\"sandbox\"}";
         String deliveryId = UUID.randomUUID().toString();

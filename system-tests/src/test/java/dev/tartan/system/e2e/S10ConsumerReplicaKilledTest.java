@@ -1,0 +1,134 @@
+package dev.tartan.system.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import dev.tartan.contracts.EventTypes;
+import dev.tartan.contracts.Topics;
+import dev.tartan.system.bench.E2eBench;
+import dev.tartan.system.harness.EventWatch;
+import dev.tartan.system.harness.TartanSystem;
+
+/**
+ * Scale-out proof (issue #12): two item-service replicas in one consumer group share the ITEM webhook partitions;
+ * one is killed with SIGKILL while thousands of webhooks flow. After the group rebalances, the survivor takes over
+ * the dead replica's partitions from their last committed offsets, and every Item has exactly one
+ * {@code relink.requested} and one {@code relink.resolved}, none missing. Both replicas write to the same database,
+ * so what one replica committed the other's inbox skips.
+ */
+@Order(10)
+@Tag("e2e")
+class S10ConsumerReplicaKilledTest {
+
+    static final int ITEMS = 2000;
+    static final Duration RECOVERY = Duration.ofSeconds(240);
+
+    @Test
+    void oneOfTwoReplicasKilledUnderLoadEveryCommandOnceNoneMissing() throws Exception {
+        TartanSystem sys = E2e.system();
+        EventWatch w = E2e.watch();
+        String prefix = "s10rep" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> items = E2eBench.register(sys, prefix, ITEMS);
+        Set<String> ours = Set.copyOf(items);
+
+        int alone = webhookConsumers(sys);
+        String replica = sys.addReplica(TartanSystem.ITEM);
+        boolean killed = false;
+        try {
+            awaitWebhookConsumers(sys, 2 * alone);
+            System.out.printf("S10: %s joined: %d consumers share %s%n", replica, 2 * alone, Topics.PLAID_WEBHOOKS_ITEM);
+
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap());
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            String error = "\"error\":{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\","
+                    + "\"error_message\":\"login required\",\"display_message\":null,\"status\":400}";
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                    new StringSerializer())) {
+                // a steady flow rather than one burst: the kill lands while both replicas are mid-stream
+                for (int i = 0; i < items.size(); i++) {
+                    String itemId = items.get(i);
+                    producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId,
+                            S6ItemServiceKilledMidBatchTest.webhook(itemId, "ERROR", error).toJson()));
+                    producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId,
+                            S6ItemServiceKilledMidBatchTest.webhook(itemId, "LOGIN_REPAIRED", null).toJson()));
+                    if (i == items.size() / 4) {
+                        producer.flush();
+                        w.await("the first commands of the flow",
+                                s -> s.is(EventTypes.RELINK_REQUESTED) && ours.contains(s.key()), RECOVERY);
+                        sys.kill(TartanSystem.ITEM);
+                        killed = true;
+                    }
+                }
+                producer.flush();
+            }
+            long atKill = w.matching(s -> (s.is(EventTypes.RELINK_REQUESTED) || s.is(EventTypes.RELINK_RESOLVED))
+                    && ours.contains(s.key())).size();
+            assertTrue(atKill < 2L * ITEMS, "the kill came before the flow was done (" + atKill + " commands out)");
+
+            for (String itemId : items) {
+                w.await(EventTypes.RELINK_RESOLVED, itemId, RECOVERY);
+            }
+            TartanSleep.quiet(Duration.ofSeconds(5));
+            for (String itemId : items) {
+                S5HostileAndFaultyScenarioTest.assertOneCommand(w, EventTypes.RELINK_REQUESTED, itemId);
+                S5HostileAndFaultyScenarioTest.assertOneCommand(w, EventTypes.RELINK_RESOLVED, itemId);
+            }
+            Set<String> requested = w.matching(s -> s.is(EventTypes.RELINK_REQUESTED) && ours.contains(s.key()))
+                    .stream().map(EventWatch.Seen::key).collect(Collectors.toSet());
+            assertEquals(ours, requested, "every Item got its relink.requested");
+            System.out.printf("S10: one of two item-service replicas killed mid-flow; the survivor finished: all %d"
+                    + " commands, each once%n", 2 * ITEMS);
+        } finally {
+            if (killed) {
+                sys.restart(TartanSystem.ITEM);
+            }
+            sys.stop(replica);
+        }
+    }
+
+    /** Members of item-service's group that hold partitions of the ITEM webhook topic. */
+    static int webhookConsumers(TartanSystem sys) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap()))) {
+            ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(TartanSystem.ITEM)).all()
+                    .get(30, TimeUnit.SECONDS).get(TartanSystem.ITEM);
+            return (int) g.members().stream().filter(m -> m.assignment().topicPartitions().stream()
+                    .anyMatch(tp -> tp.topic().equals(Topics.PLAID_WEBHOOKS_ITEM))).count();
+        }
+    }
+
+    static void awaitWebhookConsumers(TartanSystem sys, int expected) throws Exception {
+        long deadline = System.nanoTime() + RECOVERY.toNanos();
+        int now = -1;
+        while (System.nanoTime() < deadline) {
+            now = webhookConsumers(sys);
+            if (now >= expected) {
+                return;
+            }
+            TartanSleep.quiet(Duration.ofMillis(500));
+        }
+        throw new AssertionError("the group never reached " + expected + " consumers of " + Topics.PLAID_WEBHOOKS_ITEM
+                + " (now " + now + ")");
+    }
+}
