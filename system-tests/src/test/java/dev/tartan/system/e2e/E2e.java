@@ -14,6 +14,7 @@ import dev.tartan.system.harness.TartanSystem;
  * The system under test, started once per test JVM (the first scenario pays for it) on the {@link SystemPorts#E2E}
  * ports and stopped at JVM exit. item-service runs with the churn policy shortened so scenario 4 fits in a test run:
  * inactivity {@value #INACTIVITY_SECONDS} s, churn and removal sweeps every 2 s / 1 s, a one-day month-end window.
+ * Every service exports its traces over OTLP/HTTP to an {@link OtlpReceiver} in this JVM.
  */
 final class E2e {
 
@@ -25,6 +26,9 @@ final class E2e {
     private static RuntimeException startFailure;
     private static EventWatch watch;
     private static Journey journey;
+    private static OtlpReceiver otlp;
+    static final List<String> SERVICES = List.of(TartanSystem.INGEST, TartanSystem.LINK, TartanSystem.ITEM,
+            TartanSystem.IDENTITY, TartanSystem.BEACON);
 
     private E2e() {
     }
@@ -34,14 +38,22 @@ final class E2e {
             throw new IllegalStateException("the system did not start (see the first failing scenario)", startFailure);
         }
         if (system == null) {
-            TartanSystem s = TartanSystem.builder()
+            otlp = OtlpReceiver.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(otlp::close));
+            TartanSystem.Builder b = TartanSystem.builder()
                     // C1 only: the scenarios need a fast start, not peak throughput
                     .appJvmArgs(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
                     .config(TartanSystem.ITEM, "tartan.item.churn.inactivity", INACTIVITY_SECONDS + "s")
                     .config(TartanSystem.ITEM, "tartan.item.churn.sweep-interval", "2s")
                     .config(TartanSystem.ITEM, "tartan.item.removal.sweep-interval", "1s")
-                    .config(TartanSystem.ITEM, "tartan.item.removal.month-end-window-days", "1")
-                    .build();
+                    .config(TartanSystem.ITEM, "tartan.item.removal.month-end-window-days", "1");
+            // every service exports its spans to the receiver in this JVM (S7 asserts one trace across them)
+            for (String app : SERVICES) {
+                b.config(app, "quarkus.otel.exporter.otlp.endpoint", otlp.endpoint())
+                        .config(app, "quarkus.otel.exporter.otlp.protocol", "http/protobuf")
+                        .config(app, "quarkus.otel.bsp.schedule.delay", "500ms");
+            }
+            TartanSystem s = b.build();
             try {
                 s.start();
             } catch (RuntimeException e) {
@@ -57,6 +69,12 @@ final class E2e {
             Runtime.getRuntime().addShutdownHook(new Thread(watch::close));
         }
         return system;
+    }
+
+    /** The OTLP receiver every service of the shared system exports its spans to. */
+    static OtlpReceiver otlp() {
+        system();
+        return otlp;
     }
 
     static EventWatch watch() {
