@@ -416,6 +416,12 @@ public final class TartanSystem implements AutoCloseable {
     public void stopPostgres() {
         long t = System.nanoTime();
         postgres.stop(Duration.ofSeconds(30));
+        // pg_ctl detached the server: the launcher can be gone while the postmaster still finishes its shutdown
+        Path pid = state.resolve("postgres/data/postmaster.pid");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while ((Ports.listening(ports.postgres()) || Files.exists(pid)) && System.nanoTime() < deadline) {
+            sleep(100);
+        }
         log("postgres stopped in %d ms", ms(t));
     }
 

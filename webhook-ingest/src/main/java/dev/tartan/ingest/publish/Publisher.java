@@ -28,6 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,8 @@ public class Publisher {
     private volatile boolean overflow;
     private volatile boolean running;
     private volatile Mode mode = Mode.STARTING;
+    /** Spool housekeeping (delete published rows, depth) failed last time: logged once per outage. */
+    private boolean housekeepingFailing;
     private volatile long lastBrokerOkMillis;
     private Thread thread;
     private KafkaProducer<String, String> producer;
@@ -203,13 +206,31 @@ public class Publisher {
                 }
                 backoff = config.publish().initialBackoff().toMillis();
                 long now = System.currentTimeMillis();
-                if (pendingDelete > 0 && (batch.isEmpty() || now - lastDelete > 200)) {
-                    store.deleteUpTo(config.instanceId(), pendingDelete);
-                    pendingDelete = -1;
+                // Spool housekeeping. If the spool's database is away, publishing live needs only Kafka: stay live
+                // (webhooks then go straight to Kafka) and delete the published rows once the database is back.
+                try {
+                    boolean touched = false;
+                    if (pendingDelete > 0 && (batch.isEmpty() || now - lastDelete > 200)) {
+                        store.deleteUpTo(config.instanceId(), pendingDelete);
+                        pendingDelete = -1;
+                        lastDelete = now;
+                        touched = true;
+                    }
+                    if (now - lastStats > 2000) {
+                        spoolDepth.set(store.stats().depth());
+                        lastStats = now;
+                        touched = true;
+                    }
+                    if (touched && housekeepingFailing) {
+                        housekeepingFailing = false;
+                        LOG.info("spool reachable again; published rows deleted");
+                    }
+                } catch (SQLException e) {
+                    if (!housekeepingFailing) {
+                        housekeepingFailing = true;
+                        LOG.warnf("spool unreachable for housekeeping (%s); still publishing live", e.getMessage());
+                    }
                     lastDelete = now;
-                }
-                if (now - lastStats > 2000) {
-                    spoolDepth.set(store.stats().depth());
                     lastStats = now;
                 }
             } catch (InterruptedException e) {
