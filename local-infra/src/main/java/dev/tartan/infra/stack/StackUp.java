@@ -231,6 +231,10 @@ final class StackUp {
         c.put("tartan.plaid.token-encryption.keys." + StackLayout.TOKEN_KEY_ID, secrets.tokenKey());
         c.put("mp.jwt.verify.publickey.location", secrets.jwtPublicKey().toString());
         c.put("mp.jwt.verify.issuer", DevJwt.ISSUER);
+        if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == null) {
+            // no collector on a laptop: without this every service logs a failed span export every few seconds
+            c.put("quarkus.otel.sdk.disabled", "true");
+        }
         return c;
     }
 

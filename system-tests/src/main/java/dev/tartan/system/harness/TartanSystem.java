@@ -369,7 +369,12 @@ public final class TartanSystem implements AutoCloseable {
                 }
             }
         }
-        c.putAll(overrides.getOrDefault(app, Map.of()));
+        Map<String, String> own = overrides.getOrDefault(app, Map.of());
+        if (!app.equals(EMULATOR) && own.keySet().stream().noneMatch(k -> k.startsWith("quarkus.otel."))) {
+            // no collector unless a test brings one (E2e's OTLP receiver): no span export, no failed-export warnings
+            c.put("quarkus.otel.sdk.disabled", "true");
+        }
+        c.putAll(own);
         return c;
     }
 

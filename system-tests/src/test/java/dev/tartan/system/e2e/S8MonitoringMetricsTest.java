@@ -39,7 +39,8 @@ import dev.tartan.system.harness.TartanSystem;
  * services export: every service's {@code /q/metrics} is scraped after real traffic, and every metric named in a
  * panel query or an alert expression must be among the exported series. A renamed metric fails here, not silently
  * on an operator's empty panel. It also checks the names the issue asks for (Items by status, open fraud reviews,
- * churn-removal queue, consumer lag, outbox backlog and age, spool depth, inbox duplicates, Plaid calls) are there.
+ * churn-removal queue, consumer lag, outbox backlog and age, spool depth, inbox duplicates, Plaid calls) are there,
+ * and that production logs are JSON lines with Plaid's identifiers as fields.
  */
 @Order(8)
 @Tag("e2e")
@@ -111,6 +112,50 @@ class S8MonitoringMetricsTest {
             assertTrue(exported.get(want[0]).contains(want[1]), want[0] + " exports " + want[1]);
         }
         assertTrue(panelExprs.stream().anyMatch(e -> e.contains("tartan_items")), "the dashboard shows Items by status");
+    }
+
+    /**
+     * The services run in the production profile here, so their logs are JSON lines: every line parses, names its
+     * service and level, and a Plaid call carries Plaid's identifiers as MDC fields, not only inside the message.
+     * Two kinds of line are not ours to format: the harness's start banner and plaid-java's own System.out warning
+     * about a base URL that is not Plaid's (the emulator's).
+     */
+    @Test
+    void productionLogsAreJsonLinesWithPlaidIdsAsFields() throws IOException {
+        TartanSystem sys = E2e.system();
+        Journey j = E2e.journey();
+        String user = E2e.user("s8log");
+        String itemId = j.linkBank(user, Journey.DEFAULT_INSTITUTION, List.of("0000"), List.of("auth")).itemId();
+        j.awaitItemStatus(user, itemId, "HEALTHY", WAIT);
+        ObjectMapper json = new ObjectMapper();
+        boolean plaidCallWithIds = false;
+        for (String service : SERVICES) {
+            List<String> notJson = new java.util.ArrayList<>();
+            int lines = 0;
+            for (String line : Files.readAllLines(sys.logFile(service))) {
+                if (line.isBlank() || line.startsWith("==== ") || line.startsWith("baseUrl not found in PLAID_ENVS")) {
+                    continue;
+                }
+                lines++;
+                JsonNode n;
+                try {
+                    n = json.readTree(line);
+                } catch (IOException e) {
+                    notJson.add(line);
+                    continue;
+                }
+                assertEquals(service, n.path("service").asText(), "service field: " + line);
+                assertTrue(n.hasNonNull("level") && n.hasNonNull("message") && n.hasNonNull("timestamp"), line);
+                JsonNode mdc = n.path("mdc");
+                if (itemId.equals(mdc.path("plaid.item_id").asText()) && mdc.hasNonNull("plaid.request_id")
+                        && mdc.hasNonNull("plaid.endpoint")) {
+                    plaidCallWithIds = true;
+                }
+            }
+            assertTrue(lines > 10, service + " logged something: " + lines);
+            assertEquals(List.of(), notJson, service + ": log lines that are not JSON");
+        }
+        assertTrue(plaidCallWithIds, "a Plaid call for " + itemId + " logged with plaid.item_id and plaid.request_id fields");
     }
 
     /** Enough traffic that the lazily registered series (tagged counters, timers) exist. */
