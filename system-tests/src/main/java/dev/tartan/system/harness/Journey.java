@@ -196,7 +196,14 @@ public final class Journey {
         if (plaid == null) {
             ApiClient client = new ApiClient(Map.of("clientId", TartanSystem.PLAID_CLIENT_ID,
                     "secret", TartanSystem.PLAID_SECRET));
-            client.setPlaidAdapter(ports.url(TartanSystem.EMULATOR));
+            // plaid-java prints a warning to System.out for any base URL but Plaid's own; the emulator's is meant
+            java.io.PrintStream out = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                client.setPlaidAdapter(ports.url(TartanSystem.EMULATOR));
+            } finally {
+                System.setOut(out);
+            }
             plaid = client.createService(PlaidApi.class);
         }
         return plaid;
