@@ -111,7 +111,12 @@ public final class IngestBench {
                         .systemProperty("tartan.ingest.verification.static-keys-file", keys.toString())
                         .systemProperty("tartan.plaid.token-encryption.active-key-id", "k1")
                         .systemProperty("tartan.plaid.token-encryption.keys.k1", Base64.getEncoder().encodeToString(new byte[32]))
-                        .jvmArgs(ingestOverrides())
+                        // no collector here: a live SDK would only time out exporting (enable with
+                        // -Dbench.ingest.quarkus.otel.sdk.disabled=false and a collector on 4317)
+                        .systemProperty("quarkus.otel.sdk.disabled",
+                                System.getProperty("bench.ingest.quarkus.otel.sdk.disabled", "true"))
+                        .jvmArgs(ingestOverrides().stream().filter(a -> !a.startsWith("-Dquarkus.otel.sdk.disabled="))
+                                .toList())
                         .port(port)
                         .logFile(dir.resolve("ingest-" + provider + ".log"))
                         .readiness(() -> Ports.listening(port))
