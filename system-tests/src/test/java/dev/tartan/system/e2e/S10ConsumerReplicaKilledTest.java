@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,19 +55,13 @@ class S10ConsumerReplicaKilledTest {
             awaitWebhookConsumers(sys, 2 * alone);
             System.out.printf("S10: %s joined: %d consumers share %s%n", replica, 2 * alone, Topics.PLAID_WEBHOOKS_ITEM);
 
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap());
-            p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            String error = "\"error\":{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\","
-                    + "\"error_message\":\"login required\",\"display_message\":null,\"status\":400}";
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                    new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = S6ItemServiceKilledMidBatchTest.producer(sys)) {
                 // a steady flow rather than one burst: the kill lands while both replicas are mid-stream
                 for (int i = 0; i < items.size(); i++) {
                     String itemId = items.get(i);
                     producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId,
-                            S6ItemServiceKilledMidBatchTest.webhook(itemId, "ERROR", error).toJson()));
+                            S6ItemServiceKilledMidBatchTest.webhook(itemId, "ERROR",
+                            S6ItemServiceKilledMidBatchTest.LOGIN_REQUIRED).toJson()));
                     producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId,
                             S6ItemServiceKilledMidBatchTest.webhook(itemId, "LOGIN_REPAIRED", null).toJson()));
                     if (i == items.size() / 4) {

@@ -55,15 +55,9 @@ class S6ItemServiceKilledMidBatchTest {
         Set<String> ours = Set.copyOf(items);
 
         // the whole burst is on the topic before item-service has applied any of it
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        String error = "\"error\":{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\","
-                + "\"error_message\":\"login required\",\"display_message\":null,\"status\":400}";
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = producer(sys)) {
             for (String itemId : items) {
-                producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId, webhook(itemId, "ERROR", error).toJson()));
+                producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId, webhook(itemId, "ERROR", LOGIN_REQUIRED).toJson()));
                 producer.send(new ProducerRecord<>(Topics.PLAID_WEBHOOKS_ITEM, itemId, webhook(itemId, "LOGIN_REPAIRED", null).toJson()));
             }
             producer.flush();
@@ -96,6 +90,19 @@ class S6ItemServiceKilledMidBatchTest {
     private static long commands(EventWatch w, Set<String> ours) {
         return w.matching(s -> (s.is(EventTypes.RELINK_REQUESTED) || s.is(EventTypes.RELINK_RESOLVED)) && ours.contains(s.key()))
                 .stream().map(s -> s.envelope().id()).distinct().count();
+    }
+
+    /** The {@code error} field of an ITEM ERROR webhook for ITEM_LOGIN_REQUIRED, as Plaid sends it. */
+    static final String LOGIN_REQUIRED = "\"error\":{\"error_type\":\"ITEM_ERROR\",\"error_code\":\"ITEM_LOGIN_REQUIRED\","
+            + "\"error_message\":\"login required\",\"display_message\":null,\"status\":400}";
+
+    /** A producer for publishing webhook envelopes as webhook-ingest does ({@code acks=all}). */
+    static KafkaProducer<String, String> producer(TartanSystem sys) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
     /** An ITEM webhook as webhook-ingest publishes it (contracts' envelope around Plaid's body). */
