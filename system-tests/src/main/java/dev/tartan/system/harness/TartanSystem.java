@@ -281,21 +281,6 @@ public final class TartanSystem implements AutoCloseable {
         return instance;
     }
 
-    /** Every running instance of an application: itself and its replicas. */
-    public List<String> instances(String app) {
-        List<String> out = new ArrayList<>();
-        if (running.containsKey(app)) {
-            out.add(app);
-        }
-        replicaApp.forEach((instance, a) -> {
-            if (a.equals(app) && running.containsKey(instance)) {
-                out.add(instance);
-            }
-        });
-        java.util.Collections.sort(out);
-        return out;
-    }
-
     private String appOf(String instance) {
         return replicaApp.getOrDefault(instance, instance);
     }
