@@ -10,6 +10,9 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.plaid.client.ApiClient;
+import com.plaid.client.model.BeaconUserGetResponse;
+import com.plaid.client.model.BeaconUserReviewRequest;
+import com.plaid.client.model.BeaconUserStatus;
 import com.plaid.client.model.SandboxItemResetLoginRequest;
 import com.plaid.client.model.SandboxItemResetLoginResponse;
 import com.plaid.client.request.PlaidApi;
@@ -283,6 +286,62 @@ public final class Journey {
         if (c.status() / 100 != 2) {
             throw new AssertionError("removal refused: " + c.status() + " " + c.responseBody());
         }
+    }
+
+    /**
+     * PUT /identity/users/{user}/profile at the identity-service instance at {@code identityUrl}: what the app knows of
+     * its user, to match against what the bank holds.
+     */
+    public void putIdentityProfile(String identityUrl, String user, String legalName, String phone, String email) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("legal_name", legalName);
+        body.put("phone_number", phone);
+        body.put("email_address", email);
+        body.put("address", Map.of("street", "2992 Cameron Road", "city", "Malakoff", "region", "NY",
+                "postal_code", "14236", "country", "US"));
+        http.send("PUT", identityUrl + "identity/users/" + user + "/profile",
+                appToken.apply(user), body)
+                .expect(200);
+    }
+
+    /** POST /beacon/users at beacon-service: the app screens a new end user (201 with the status Beacon gave). */
+    public JsonNode createBeaconUser(String user, String givenName, String familyName, String dateOfBirth) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", Map.of("given_name", givenName, "family_name", familyName));
+        data.put("date_of_birth", dateOfBirth);
+        data.put("address", Map.of("street", "123 Main St.", "city", "Pawnee", "region", "IN", "postal_code", "46001",
+                "country", "US"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("client_user_id", user);
+        body.put("user", data);
+        return http.post(ports.url(TartanSystem.BEACON) + "beacon/users", appToken.apply(user), body).expect(201)
+                .json();
+    }
+
+    /**
+     * A fraud analyst changes a Beacon user's status in Plaid's Dashboard: Plaid records the review
+     * ({@code /beacon/user/review}, through plaid-java) and sends BEACON {@code USER_STATUS_UPDATED}, signed, to
+     * webhook-ingest. The emulator fires no webhook for API reviews (the caller made the change), so the test fires
+     * the one Plaid sends for Dashboard changes.
+     *
+     * @return the emulator's answer to the fire (its delivery id)
+     */
+    public JsonNode dashboardReview(String beaconUserId, String status) {
+        Response<BeaconUserGetResponse> response;
+        try {
+            response = plaid().beaconUserReview(new BeaconUserReviewRequest().beaconUserId(beaconUserId)
+                    .status(BeaconUserStatus.fromValue(status))).execute();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("/beacon/user/review failed: " + e, e);
+        }
+        if (!response.isSuccessful()) {
+            throw new AssertionError("/beacon/user/review for " + beaconUserId + ": HTTP " + response.code());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("webhook_type", "BEACON");
+        body.put("webhook_code", "USER_STATUS_UPDATED");
+        body.put("beacon_user_id", beaconUserId);
+        return http.post(emulator("emulator/webhooks/fire"), null, body).expect(200).json();
     }
 
     /** The emulator's view of an Item (status HEALTHY, ERROR, REMOVED). */

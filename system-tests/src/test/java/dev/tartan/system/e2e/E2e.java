@@ -19,6 +19,7 @@ import dev.tartan.system.harness.TartanSystem;
 final class E2e {
 
     static final int INACTIVITY_SECONDS = 60;
+    static final String BEACON_PROGRAM_ID = "becprg_e2e00000000000";
     /** Generous: on 2 shared cores a consumer poll, an outbox relay and a webhook retry can each take seconds. */
     static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -46,7 +47,11 @@ final class E2e {
                     .config(TartanSystem.ITEM, "tartan.item.churn.inactivity", INACTIVITY_SECONDS + "s")
                     .config(TartanSystem.ITEM, "tartan.item.churn.sweep-interval", "2s")
                     .config(TartanSystem.ITEM, "tartan.item.removal.sweep-interval", "1s")
-                    .config(TartanSystem.ITEM, "tartan.item.removal.month-end-window-days", "1");
+                    .config(TartanSystem.ITEM, "tartan.item.removal.month-end-window-days", "1")
+                    // Beacon on (it is off without a program id): S15 proves its consumers under a replica kill
+                    .config(TartanSystem.BEACON, "tartan.beacon.program-id", BEACON_PROGRAM_ID)
+                    .config(TartanSystem.BEACON, "tartan.beacon.pii-encryption.active-key-id", "e2e-pii-1")
+                    .config(TartanSystem.BEACON, "tartan.beacon.pii-encryption.keys.e2e-pii-1", randomKey());
             // every service exports its spans to the receiver in this JVM (S7 asserts one trace across them)
             for (String app : SERVICES) {
                 b.config(app, "quarkus.otel.exporter.otlp.endpoint", otlp.endpoint())
@@ -85,6 +90,13 @@ final class E2e {
     static Journey journey() {
         system();
         return journey;
+    }
+
+    /** A fresh 256-bit key, base64: the PII key of this run's beacon-service (never reused, never written down). */
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     static String user(String prefix) {

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Order;
@@ -48,12 +43,11 @@ class S10ConsumerReplicaKilledTest {
         List<String> items = E2eBench.register(sys, prefix, ITEMS);
         Set<String> ours = Set.copyOf(items);
 
-        int alone = webhookConsumers(sys);
+        int alone = ReplicaGroups.members(sys, TartanSystem.ITEM, Topics.PLAID_WEBHOOKS_ITEM);
         String replica = sys.addReplica(TartanSystem.ITEM);
         boolean killed = false;
         try {
-            awaitWebhookConsumers(sys, 2 * alone);
-            System.out.printf("S10: %s joined: %d consumers share %s%n", replica, 2 * alone, Topics.PLAID_WEBHOOKS_ITEM);
+            ReplicaGroups.awaitMembers(sys, TartanSystem.ITEM, Topics.PLAID_WEBHOOKS_ITEM, 2 * alone, RECOVERY);
 
             try (KafkaProducer<String, String> producer = S6ItemServiceKilledMidBatchTest.producer(sys)) {
                 // a steady flow rather than one burst: the kill lands while both replicas are mid-stream
@@ -97,29 +91,5 @@ class S10ConsumerReplicaKilledTest {
             }
             sys.stop(replica);
         }
-    }
-
-    /** Members of item-service's group that hold partitions of the ITEM webhook topic. */
-    static int webhookConsumers(TartanSystem sys) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap()))) {
-            ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(TartanSystem.ITEM)).all()
-                    .get(30, TimeUnit.SECONDS).get(TartanSystem.ITEM);
-            return (int) g.members().stream().filter(m -> m.assignment().topicPartitions().stream()
-                    .anyMatch(tp -> tp.topic().equals(Topics.PLAID_WEBHOOKS_ITEM))).count();
-        }
-    }
-
-    static void awaitWebhookConsumers(TartanSystem sys, int expected) throws Exception {
-        long deadline = System.nanoTime() + RECOVERY.toNanos();
-        int now = -1;
-        while (System.nanoTime() < deadline) {
-            now = webhookConsumers(sys);
-            if (now >= expected) {
-                return;
-            }
-            TartanSleep.quiet(Duration.ofMillis(500));
-        }
-        throw new AssertionError("the group never reached " + expected + " consumers of " + Topics.PLAID_WEBHOOKS_ITEM
-                + " (now " + now + ")");
     }
 }

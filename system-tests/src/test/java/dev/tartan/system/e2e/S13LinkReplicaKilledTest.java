@@ -7,13 +7,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,16 +48,12 @@ class S13LinkReplicaKilledTest {
     void oneOfTwoLinkReplicasKilledUnderLoadEveryCommandBecomesOnePrompt() throws Exception {
         TartanSystem sys = E2e.system();
         String run = UUID.randomUUID().toString().substring(0, 6);
-        int alone = consumers(sys);
+        int alone = ReplicaGroups.members(sys, TartanSystem.LINK, Topics.COMMANDS_RELINK);
         String replica = sys.addReplica(TartanSystem.LINK);
         boolean killed = false;
         List<String[]> sent = new ArrayList<>();
         try {
-            long deadline = System.nanoTime() + RECOVERY.toNanos();
-            while (consumers(sys) < 2 * alone && System.nanoTime() < deadline) {
-                TartanSleep.quiet(Duration.ofMillis(500));
-            }
-            assertEquals(2 * alone, consumers(sys), "both replicas consume " + Topics.COMMANDS_RELINK);
+            ReplicaGroups.awaitMembers(sys, TartanSystem.LINK, Topics.COMMANDS_RELINK, 2 * alone, RECOVERY);
 
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap());
@@ -124,14 +116,5 @@ class S13LinkReplicaKilledTest {
             TartanSleep.quiet(Duration.ofMillis(200));
         }
         throw new AssertionError("no prompt for " + user + " / " + itemId + " within " + RECOVERY.toSeconds() + " s: " + list);
-    }
-
-    private static int consumers(TartanSystem sys) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sys.kafkaBootstrap()))) {
-            return (int) admin.describeConsumerGroups(List.of(TartanSystem.LINK)).all().get(30, TimeUnit.SECONDS)
-                    .get(TartanSystem.LINK).members().stream()
-                    .filter(m -> m.assignment().topicPartitions().stream()
-                            .anyMatch(tp -> tp.topic().equals(Topics.COMMANDS_RELINK))).count();
-        }
     }
 }
