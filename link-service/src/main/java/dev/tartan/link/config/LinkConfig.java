@@ -50,6 +50,15 @@ public interface LinkConfig {
     @WithDefault("P93D")
     Duration maxReportRange();
 
+    /**
+     * How long an exchange that Plaid answers {@code INVALID_PUBLIC_TOKEN} waits for a twin to store its result. The
+     * app's onSuccess call and the {@code ITEM_ADD_RESULT} webhook race for the same one-time token: the loser's Plaid
+     * call fails while the winner is still between its own Plaid answer and its commit. Past this wait the error is
+     * Plaid's (a token really expired, or used by someone else).
+     */
+    @WithDefault("10s")
+    Duration exchangeTwinWait();
+
     default TokenPolicy tokenPolicy() {
         return new TokenPolicy(clientName(), webhookUrl(), defaultCountryCodes(), defaultLanguage(), redirectUris(),
                 androidPackageNames(), requireHttpsRedirect());

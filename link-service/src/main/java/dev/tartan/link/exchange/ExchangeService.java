@@ -8,6 +8,7 @@ import dev.tartan.contracts.item.ItemLinked;
 import dev.tartan.contracts.item.LinkedAccount;
 import dev.tartan.link.Json;
 import dev.tartan.link.LinkProblem;
+import dev.tartan.link.config.LinkConfig;
 import dev.tartan.link.dedup.DuplicateItemDetector;
 import dev.tartan.link.dedup.ExistingItem;
 import dev.tartan.link.plaid.LinkPlaid;
@@ -23,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -40,16 +42,20 @@ public class ExchangeService {
 
     private static final Logger LOG = Logger.getLogger(ExchangeService.class);
     static final String AGGREGATE = "item";
+    static final String INVALID_PUBLIC_TOKEN = "INVALID_PUBLIC_TOKEN";
 
     private final LinkPlaid plaid;
     private final Outbox outbox;
     private final MeterRegistry meters;
     private final DuplicateItemDetector detector = new DuplicateItemDetector();
 
-    public ExchangeService(LinkPlaid plaid, Outbox outbox, MeterRegistry meters) {
+    private final Duration twinWait;
+
+    public ExchangeService(LinkPlaid plaid, Outbox outbox, MeterRegistry meters, LinkConfig config) {
         this.plaid = plaid;
         this.outbox = outbox;
         this.meters = meters;
+        this.twinWait = config.exchangeTwinWait();
     }
 
     private void outcome(String outcome) {
@@ -103,13 +109,34 @@ public class ExchangeService {
     }
 
     private Uni<Exchanged> afterFailedExchange(PlaidApiException e, String hash) {
-        // a twin request may have exchanged this one-time token a moment ago: answer what it stored
-        return storedResult(hash).flatMap(stored -> {
-            if (stored != null) {
-                return Uni.createFrom().item(new Exchanged(null, stored));
+        // A twin (the app's onSuccess call, or the ITEM_ADD_RESULT webhook) may have exchanged this one-time token a
+        // moment ago: answer what it stored. Plaid saying the token is used means the twin may still be between its
+        // Plaid answer and its commit, so wait for it (bounded); any other error is answered at once.
+        boolean usedUp = INVALID_PUBLIC_TOKEN.equals(e.errorCode());
+        Uni<ExchangeResult> stored = Uni.createFrom().deferred(() -> storedResult(hash)); // each retry reads again
+        if (usedUp && twinWait.toMillis() > 0) {
+            stored = stored.onItem().ifNull().failWith(TwinNotStoredYet::new)
+                    .onFailure(TwinNotStoredYet.class).retry().withBackOff(Duration.ofMillis(100), Duration.ofMillis(500))
+                    .expireIn(twinWait.toMillis())
+                    // past the wait Mutiny reports "retries exhausted" with the last failure as its cause
+                    .onFailure(f -> f instanceof TwinNotStoredYet || f.getCause() instanceof TwinNotStoredYet).recoverWithNull();
+        }
+        return stored.flatMap(result -> {
+            if (result != null) {
+                if (usedUp) {
+                    LOG.infof("public token used by a concurrent twin: answering its result item_id=%s", result.itemId());
+                }
+                return Uni.createFrom().item(new Exchanged(null, result));
             }
             return Uni.createFrom().failure(e);
         });
+    }
+
+    /** Nothing stored for the token yet: retried until the twin commits or the wait is over. */
+    private static final class TwinNotStoredYet extends RuntimeException {
+        TwinNotStoredYet() {
+            super("no stored exchange for the public token yet", null, false, false);
+        }
     }
 
     Uni<Prepared> prepare(ExchangeRequest request, String hash, InstitutionRef institution, List<LinkedAccount> accounts) {

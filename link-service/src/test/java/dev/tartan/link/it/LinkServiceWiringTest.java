@@ -43,6 +43,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -597,6 +599,82 @@ class LinkServiceWiringTest {
         assertEquals(400, badRange.statusCode());
         assertEquals("to", tree(badRange).path("field").asText());
         IDENTIFIERS.add(s4);
+    }
+
+    /**
+     * The app's onSuccess call and the ITEM_ADD_RESULT webhook race for one one-time public token. The twin that
+     * loses hears INVALID_PUBLIC_TOKEN from Plaid while the winner has its Plaid answer but has not committed yet; it
+     * must wait for the winner's result and answer that Item, not a 400 (found by the identity replica proof under
+     * load). Here the winner is played by the test: it uses the token up at Plaid, then commits its rows late.
+     */
+    @Test
+    @Order(10)
+    void anExchangeThatLosesTheRaceForItsTokenAnswersTheTwinsItem() throws Exception {
+        String user = newUser();
+        String linkToken = createToken(products(tokenRequest("NEW_ITEM", user), "products", "auth")).path("link_token").asText();
+        JsonNode session = linkSession(linkToken, Map.of("institution_id", "ins_109508"));
+        String publicToken = session.path("public_token").asText();
+        JsonNode twin = usePublicTokenAtPlaid(publicToken);
+        String itemId = twin.path("item_id").asText();
+
+        ObjectNode exchange = obj();
+        exchange.put("client_user_id", user);
+        exchange.put("public_token", publicToken);
+        exchange.put("link_token", linkToken);
+        exchange.set("metadata", metadataOf(session));
+        CompletableFuture<Response> loser = CompletableFuture.supplyAsync(() -> post("/link/exchanges", exchange));
+        Thread.sleep(1500);
+        assertFalse(loser.isDone(), "the loser waits for its twin instead of answering Plaid's error at once");
+        LinkTestSupport.sql(c -> {
+            try (var item = c.prepareStatement("INSERT INTO linked_item (item_id, client_user_id, institution_id, institution_name,"
+                    + " accounts, products, token_key_id, token_ciphertext, link_session_id, linked_at) VALUES (?, ?, 'ins_109508',"
+                    + " 'First Platypus Bank', '[]', '{\"products\":[\"auth\"]}', 'k', 'sealed-by-the-twin', ?, now())");
+                 var done = c.prepareStatement("INSERT INTO public_token_exchange (public_token_sha256, client_user_id, item_id,"
+                         + " link_session_id, exchanged_at) VALUES (?, ?, ?, ?, now())")) {
+                item.setString(1, itemId);
+                item.setString(2, user);
+                item.setString(3, session.path("link_session_id").asText());
+                item.executeUpdate();
+                done.setString(1, Json.sha256(publicToken));
+                done.setString(2, user);
+                done.setString(3, itemId);
+                done.setString(4, session.path("link_session_id").asText());
+                return done.executeUpdate();
+            }
+        });
+        Response r = loser.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals(itemId, tree(r).path("item_id").asText());
+        assertEquals(1, count("SELECT count(*) FROM linked_item WHERE client_user_id = ?", user));
+    }
+
+    /** A token used up elsewhere and never stored here is Plaid's error after the wait: 400, nothing stored. */
+    @Test
+    @Order(11)
+    void aPublicTokenUsedElsewhereIsRefusedAfterTheTwinWait() {
+        String user = newUser();
+        String linkToken = createToken(products(tokenRequest("NEW_ITEM", user), "products", "auth")).path("link_token").asText();
+        JsonNode session = linkSession(linkToken, Map.of("institution_id", "ins_109508"));
+        usePublicTokenAtPlaid(session.path("public_token").asText());
+        ObjectNode exchange = obj();
+        exchange.put("client_user_id", user);
+        exchange.put("public_token", session.path("public_token").asText());
+        exchange.set("metadata", metadataOf(session));
+        long started = System.nanoTime();
+        Response r = post("/link/exchanges", exchange);
+        long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(400, r.statusCode(), r.asString());
+        assertEquals("PLAID_INVALID_PUBLIC_TOKEN", tree(r).path("code").asText(), r.asString());
+        assertTrue(waitedMillis >= 9_000, "waited the configured 10 s for a twin first: " + waitedMillis + " ms");
+        assertEquals(0, count("SELECT count(*) FROM linked_item WHERE client_user_id = ?", user));
+    }
+
+    /** Exchanges the public token at the emulator directly, as another caller would: it cannot be exchanged again. */
+    static JsonNode usePublicTokenAtPlaid(String publicToken) {
+        JsonNode used = LinkTestSupport.emulator().post("/item/public_token/exchange", Map.of(
+                "client_id", PlaidEmulatorResource.CLIENT_ID, "secret", PlaidEmulatorResource.SECRET, "public_token", publicToken));
+        assertFalse(used.path("item_id").asText().isBlank(), used.toString());
+        return used;
     }
 
     @Test
