@@ -174,7 +174,15 @@ public class SpoolWriter {
     /** The next reserved seq, reserving a new range when the current one is used up. */
     private long nextSeq() throws SQLException {
         if (reservedNext >= reserved.length) {
-            reserved = store.reserveSeqs(Math.max(RESERVE, config.publish().spoolBatchSize()));
+            long[] next = store.reserveSeqs(Math.max(RESERVE, config.publish().spoolBatchSize()));
+            long last = reserved.length == 0 ? 0 : reserved[reserved.length - 1];
+            if (next[0] <= last) {
+                // Only possible if the sequence was given CACHE > 1 (per-session caches): seq order would no longer be
+                // arrival order, which the publisher's recovery relies on. Refuse; deliveries then go direct.
+                throw new SQLException("spool sequence went backwards (" + next[0] + " after " + last
+                        + "): it must keep CACHE 1");
+            }
+            reserved = next;
             reservedNext = 0;
         }
         return reserved[reservedNext++];
