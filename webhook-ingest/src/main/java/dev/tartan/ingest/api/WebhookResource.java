@@ -39,7 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /plaid/webhooks}: the only public door. Verify (REFERENCE 1) on the raw bytes, then parse, write ahead
@@ -52,6 +52,8 @@ public class WebhookResource {
 
     private static final Logger LOG = Logger.getLogger(WebhookResource.class);
     public static final String HEADER = "Plaid-Verification";
+    /** Plaid waits 10 s for an answer: answer before that even when the outcome is still open. */
+    static final Duration PLAID_PATIENCE = Duration.ofSeconds(9);
 
     private final IngestConfig config;
     private final VerificationService verification;
@@ -125,50 +127,80 @@ public class WebhookResource {
                 PlaidWebhookReceived.VERSION, EventJson.mapper().valueToTree(payload));
         Delivery d = new Delivery(deliveryId, topic, key, type, envelope.toJson(), receivedAt, traceparent(trace));
         if (!spool.submit(d)) {
-            d.spooled.completeExceptionally(new IllegalStateException("spool queue full"));
+            d.spoolFailed(new IllegalStateException("spool queue full"));
         }
-        return d.spooled
-                .orTimeout(config.publish().spoolTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((ok, spoolFailure) -> spoolFailure == null ? afterSpool(d) : direct(d, spoolFailure))
-                .thenCompose(f -> f);
+        // The answer, decided by whichever comes first of the rules below; the Response is built once, from it.
+        CompletableFuture<String> status = new CompletableFuture<>();
+        // A committed Kafka transaction is durable on its own (acks=all, min.insync), whether or not the spool INSERT,
+        // which runs at the same time, has committed yet: a spool row committing later is at or below the marker and
+        // is deleted, never republished. published fails only when the record is certainly not on Kafka and has no
+        // spool row (its transaction fenced and aborted, its INSERT failed): then 503, and Plaid's retry is no duplicate.
+        d.published.whenComplete((ok, t) -> status.complete(t == null ? "published" : "unavailable"));
+        d.spooled.copy()
+                .orTimeout(config.publish().spoolTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, t) -> {
+                    if (t == null) {
+                        afterSpool(d, status);
+                    } else {
+                        spoolFailed(d, t, status);
+                    }
+                });
+        return status.thenApply(s -> switch (s) {
+            case "published" -> accepted(d, "published");
+            case "spooled" -> {
+                spooled.increment();
+                yield accepted(d, "spooled");
+            }
+            default -> unavailable(d);
+        });
     }
 
     /** Durable in the spool: wait for Kafka a little (when publishing live), then answer 200 either way. */
-    private CompletableFuture<Response> afterSpool(Delivery d) {
+    private void afterSpool(Delivery d, CompletableFuture<String> status) {
         if (!publisher.live()) {
-            spooled.increment();
-            return CompletableFuture.completedFuture(accepted(d, "spooled"));
+            status.complete("spooled");
+            return;
         }
-        return d.published
-                .orTimeout(config.publish().ackWait().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((ok, t) -> {
-                    if (t == null) {
-                        return accepted(d, "published");
-                    }
-                    spooled.increment();
-                    return accepted(d, "spooled");
-                });
+        d.published.copy()
+                .orTimeout(config.publish().ackWait().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, t) -> status.complete(t == null ? "published" : "spooled"));
     }
 
-    /** Spool unavailable: only a Kafka commit makes this delivery durable; else 503 and Plaid retries. */
-    private CompletableFuture<Response> direct(Delivery d, Throwable spoolFailure) {
-        LOG.warnf("spool unavailable (%s); publishing delivery %s directly", spoolFailure.getMessage(), d.deliveryId());
-        d.seq(-1);
-        publisher.offer(d);
-        Duration wait = config.publish().ackWait().multipliedBy(2);
-        return d.published
-                .orTimeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((ok, t) -> {
-                    if (t == null) {
-                        return CompletableFuture.completedFuture(accepted(d, "published"));
-                    }
-                    if (t instanceof TimeoutException && !d.abandon()) {
-                        // already inside a Kafka transaction: its outcome decides
-                        return d.published.handle((ok2, t2) -> t2 == null ? accepted(d, "published") : unavailable(d));
-                    }
-                    return CompletableFuture.completedFuture(unavailable(d));
-                })
-                .thenCompose(f -> f);
+    /**
+     * The spool did not take the delivery (INSERT failed, writer refused it) or not in time. If the spool writer never
+     * sequenced it, it is published directly (a transaction without a spool row). Either way only Kafka can make it
+     * durable now — or, for a sequenced delivery whose INSERT is merely slow, that INSERT committing late. 503 only
+     * when the publisher certainly never sends it: {@link Delivery#abandon()} after 2 × ack-wait, retried while the
+     * outcome is open.
+     */
+    private void spoolFailed(Delivery d, Throwable spoolFailure, CompletableFuture<String> status) {
+        if (d.takeDirect()) {
+            LOG.warnf("spool unavailable (%s); publishing delivery %s directly", spoolFailure.getMessage(), d.deliveryId());
+            publisher.offer(d);
+        } else {
+            // sequenced and handed to the publisher already: a late commit of its slow INSERT makes it durable too
+            d.spooled.thenRun(() -> status.complete("spooled"));
+        }
+        abandonLater(d, status, config.publish().ackWait().multipliedBy(2));
+    }
+
+    private void abandonLater(Delivery d, CompletableFuture<String> status, Duration after) {
+        CompletableFuture.delayedExecutor(after.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (status.isDone()) {
+                return;
+            }
+            if (d.abandon()) {
+                status.complete("unavailable");
+            } else if (d.ageMillis() > PLAID_PATIENCE.toMillis()) {
+                // Outcome still open (its transaction's fate unknown while the broker is away, or its INSERT hung).
+                // Plaid stops waiting at 10 s and retries anyway, so a 503 now is no worse than silence.
+                LOG.warnf("delivery %s: outcome unknown after %d ms; answering 503", d.deliveryId(), d.ageMillis());
+                status.complete("unavailable");
+            } else {
+                // being sent (its transaction's outcome decides) or its INSERT may still commit: ask again later
+                abandonLater(d, status, config.publish().ackWait());
+            }
+        });
     }
 
     /** W3C traceparent of the request's span, spooled with the delivery and sent as the record's header. */

@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +29,40 @@ public class SpoolStore {
         this.dataSource = dataSource;
     }
 
-    /** Inserts the batch in list order in one statement and one commit; sets each delivery's seq. */
+    /**
+     * Reserves {@code n} seq values from the spool's own sequence, ascending. {@code nextval} never returns a value
+     * twice and, with the sequence's default {@code CACHE 1}, a later call always returns larger values than an earlier
+     * one, whichever connection asks: values reserved later by this instance's single spool writer are larger, so seq
+     * order stays arrival order. One round trip per {@code n} deliveries and no transaction (nextval is not rolled
+     * back): values of a range left unused (restart) are gaps, which nothing relies on being absent.
+     */
+    public long[] reserveSeqs(int n) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT nextval(pg_get_serial_sequence('webhook_spool', 'seq')) FROM generate_series(1, ?)")) {
+            ps.setInt(1, n);
+            long[] out = new long[n];
+            int i = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && i < n) {
+                    out[i++] = rs.getLong(1);
+                }
+            }
+            if (i != n) {
+                throw new SQLException("reserved " + i + " of " + n + " spool seq values");
+            }
+            java.util.Arrays.sort(out);
+            return out;
+        }
+    }
+
+    /**
+     * Inserts the batch in one statement and one commit, each row with the seq the spool writer already assigned
+     * ({@link Delivery#seq()}, reserved by {@link #reserveSeqs}).
+     */
     public void insert(String owner, List<Delivery> batch) throws SQLException {
         int n = batch.size();
+        Long[] seqs = new Long[n];
         UUID[] ids = new UUID[n];
         String[] topics = new String[n];
         String[] keys = new String[n];
@@ -40,9 +70,9 @@ public class SpoolStore {
         String[] envelopes = new String[n];
         Timestamp[] received = new Timestamp[n];
         String[] traceparents = new String[n];
-        Map<UUID, Delivery> byId = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             Delivery d = batch.get(i);
+            seqs[i] = d.seq();
             ids[i] = UUID.fromString(d.deliveryId());
             topics[i] = d.topic();
             keys[i] = d.key();
@@ -50,29 +80,24 @@ public class SpoolStore {
             envelopes[i] = d.envelopeJson();
             received[i] = Timestamp.from(d.receivedAt());
             traceparents[i] = d.traceparent();
-            byId.put(ids[i], d);
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO webhook_spool (owner, delivery_id, topic, record_key, event_type, envelope, received_at, traceparent) "
-                             + "SELECT ?, u.delivery_id, u.topic, u.record_key, u.event_type, u.envelope, u.received_at, u.traceparent "
-                             + "FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[]) "
-                             + "WITH ORDINALITY AS u(delivery_id, topic, record_key, event_type, envelope, received_at, traceparent, ord) "
-                             + "ORDER BY u.ord RETURNING seq, delivery_id")) {
+                     "INSERT INTO webhook_spool (seq, owner, delivery_id, topic, record_key, event_type, envelope, received_at, traceparent) "
+                             + "SELECT u.seq, ?, u.delivery_id, u.topic, u.record_key, u.event_type, u.envelope, u.received_at, u.traceparent "
+                             + "FROM unnest(?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[]) "
+                             + "AS u(seq, delivery_id, topic, record_key, event_type, envelope, received_at, traceparent)")) {
             c.setAutoCommit(true);
             ps.setString(1, owner);
-            ps.setArray(2, c.createArrayOf("uuid", ids));
-            ps.setArray(3, c.createArrayOf("text", topics));
-            ps.setArray(4, c.createArrayOf("text", keys));
-            ps.setArray(5, c.createArrayOf("text", types));
-            ps.setArray(6, c.createArrayOf("text", envelopes));
-            ps.setArray(7, c.createArrayOf("timestamptz", received));
-            ps.setArray(8, c.createArrayOf("text", traceparents));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    byId.get(rs.getObject(2, UUID.class)).seq(rs.getLong(1));
-                }
-            }
+            ps.setArray(2, c.createArrayOf("bigint", seqs));
+            ps.setArray(3, c.createArrayOf("uuid", ids));
+            ps.setArray(4, c.createArrayOf("text", topics));
+            ps.setArray(5, c.createArrayOf("text", keys));
+            ps.setArray(6, c.createArrayOf("text", types));
+            ps.setArray(7, c.createArrayOf("text", envelopes));
+            ps.setArray(8, c.createArrayOf("timestamptz", received));
+            ps.setArray(9, c.createArrayOf("text", traceparents));
+            ps.executeUpdate();
         }
     }
 

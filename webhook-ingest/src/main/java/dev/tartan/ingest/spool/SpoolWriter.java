@@ -11,8 +11,8 @@ import jakarta.annotation.Priority;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +20,20 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes accepted deliveries ahead to the spool, one INSERT (one commit) per batch of whatever arrived meanwhile, on
- * one thread, so seq order is arrival order and the publisher receives them in seq order. A failed INSERT fails the
- * batch's {@code spooled} futures; the resource then tries Kafka directly and answers 503 only if that fails too.
+ * one thread, so seq order is arrival order and the publisher receives them in seq order.
+ *
+ * <p><b>Overlap.</b> Seqs are reserved from the spool's sequence ahead of time ({@link SpoolStore#reserveSeqs}), so
+ * a batch is sequenced and handed to the publisher <em>before</em> its INSERT commits; the Kafka transaction and the
+ * spool commit then run at the same time instead of one after the other. What keeps that exactly-once is in
+ * {@link Publisher} (the marker only covers records that are on Kafka; recovery waits until every handed-over seq is
+ * settled) and docs/services/webhook-ingest.md. This thread still runs one INSERT at a time, in seq order, so a
+ * committed row implies every lower seq of this incarnation is settled (committed or failed) — the property recovery
+ * relies on. After each INSERT it reports the batch settled ({@link Publisher#spoolSettled}), after each delivery's
+ * outcome is set.
+ *
+ * <p>A failed INSERT fails the batch's {@code spooled} futures: a delivery whose Kafka transaction commits is still
+ * answered 200 (durable on Kafka); otherwise its requester answers 503 once the publisher has certainly not sent it.
+ * A failed seq reservation leaves the batch un-sequenced: the resource publishes those deliveries directly.
  */
 @ApplicationScoped
 public class SpoolWriter {
@@ -36,6 +48,11 @@ public class SpoolWriter {
     private volatile boolean running;
     private volatile boolean healthy = true;
     private Thread thread;
+    /** Seq values reserved from the sequence and not used yet (spool writer thread only). */
+    private long[] reserved = new long[0];
+    private int reservedNext;
+    /** Seq values reserved per round trip to the sequence. */
+    static final int RESERVE = 1000;
 
     public SpoolWriter(IngestConfig config, SpoolStore store, Publisher publisher) {
         this.config = config;
@@ -101,23 +118,73 @@ public class SpoolWriter {
     }
 
     private void write(List<Delivery> batch) {
-        try {
-            store.insert(config.instanceId(), batch);
-            healthy = true;
-            lastError.set(null);
-        } catch (Exception e) {
-            healthy = false;
-            lastError.set(e.getClass().getSimpleName() + ": " + e.getMessage());
-            LOG.warnf("spool write of %d deliveries failed: %s", batch.size(), e.getMessage());
-            for (Delivery d : batch) {
-                d.spooled.completeExceptionally(e);
+        List<Delivery> sequenced = new ArrayList<>(batch.size());
+        Exception reserveFailure = null;
+        for (Delivery d : batch) {
+            long seq;
+            try {
+                if (reserveFailure != null) {
+                    throw reserveFailure;
+                }
+                seq = nextSeq();
+            } catch (Exception e) {
+                if (reserveFailure == null) {
+                    failed(e, "reserving spool seqs");
+                    reserveFailure = e;
+                }
+                d.spoolFailed(e); // not sequenced, never handed over: its requester publishes it directly
+                continue;
             }
+            if (d.sequence(seq)) {
+                sequenced.add(d);
+            } else {
+                reservedNext--; // its requester already went direct (spool timeout): reuse the value
+            }
+        }
+        if (sequenced.isEmpty()) {
             return;
         }
-        batch.sort(Comparator.comparingLong(Delivery::seq));
-        for (Delivery d : batch) {
-            publisher.offer(d); // before completing spooled: the answer may then wait for the publisher
-            d.spooled.complete(null);
+        long maxSeq = sequenced.get(sequenced.size() - 1).seq();
+        for (Delivery d : sequenced) {
+            publisher.offer(d); // before the INSERT: the Kafka transaction overlaps the spool commit
         }
+        try {
+            store.insert(config.instanceId(), sequenced);
+            healthy = true;
+            lastError.set(null);
+            for (Delivery d : sequenced) {
+                d.spoolCommitted();
+            }
+        } catch (Exception e) {
+            failed(e, "spool write of " + sequenced.size() + " deliveries");
+            for (Delivery d : sequenced) {
+                d.spoolFailed(e);
+            }
+        } finally {
+            publisher.spoolSettled(maxSeq); // after every outcome above is visible
+        }
+    }
+
+    private void failed(Exception e, String what) {
+        healthy = false;
+        lastError.set(e.getClass().getSimpleName() + ": " + e.getMessage());
+        LOG.warnf("%s failed: %s", what, e.getMessage());
+    }
+
+    /** The next reserved seq, reserving a new range when the current one is used up. */
+    private long nextSeq() throws SQLException {
+        if (reservedNext >= reserved.length) {
+            long[] next = store.reserveSeqs(Math.max(RESERVE, config.publish().spoolBatchSize()));
+            long last = reserved.length == 0 ? 0 : reserved[reserved.length - 1];
+            if (next[0] <= last) {
+                // Only possible if the sequence was given CACHE > 1 (per-session caches): seq order would no longer be
+                // arrival order, which the publisher's recovery relies on. Refuse; deliveries then go direct.
+                throw new SQLException("spool sequence went backwards (" + next[0] + " after " + last
+                        + "): it must keep CACHE 1");
+            }
+            reserved = next;
+            reservedNext = 0;
+        }
+        return reserved[reservedNext++];
     }
 }

@@ -12,9 +12,12 @@ import dev.tartan.testsupport.TestJwt;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -292,5 +295,105 @@ class SpoolRecoveryIT {
         assertTrue(before > 5 && accepted.size() > before, "traffic before and after the kill: " + before + ", " + accepted.size());
         assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(120)));
         System.out.printf("kill -9 under load: %d deliveries accepted, each on Kafka once%n", accepted.size());
+    }
+
+    /**
+     * Overlap window 1: the Kafka transaction commits while the spool INSERT of the same deliveries is still blocked
+     * (the test holds a lock on the spool table), then ingest is SIGKILLed and the orphaned INSERT commits afterwards,
+     * from the dead process's server session. Those rows carry seqs at or below the committed marker: the restarted
+     * ingest must delete them, not publish them a second time. (Before the overlap, the same sequence duplicated:
+     * the requests went direct after the spool timeout and the late rows, above the marker, were republished.)
+     */
+    @Test
+    void kafkaCommitsBeforeTheSpoolInsertThenIngestKilled() throws Exception {
+        assertEquals("200", post("item-warm")[0]);
+        awaitSpoolEmpty(); // no DELETE may be pending: it would wait behind the lock and stall the publisher
+        try (Connection lock = spoolConnection()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE webhook_spool IN SHARE ROW EXCLUSIVE MODE"); // blocks INSERT, not SELECT
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<String[]>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String key = "item-overlap-" + i;
+                answers.add(pool.submit(() -> post(key)));
+            }
+            for (Future<String[]> f : answers) {
+                String[] r = f.get();
+                assertEquals("200", r[0], "answered while the spool INSERT waits: " + r[1]);
+                assertEquals("published", r[1], "durable on Kafka although not (yet) in the spool");
+            }
+            pool.shutdown();
+            assertEquals(0, spoolDepth(), "no spool row committed yet");
+            ingest.process().destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            lock.commit(); // the dead process's INSERT now runs and commits on the server
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (spoolDepth() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(spoolDepth() > 0, "the orphaned INSERT committed rows whose records are already on Kafka");
+        startIngest();
+        assertEquals("200", post("item-after-restart")[0]);
+        assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(60)));
+        awaitSpoolEmpty();
+    }
+
+    /**
+     * Overlap window 2: a Kafka transaction fails (the test fences ingest's producer with its transactional.id) while
+     * the INSERT of the same delivery is still blocked, and recovery runs — fence, marker read back — before that
+     * lower seq commits. Recovery must wait for the INSERT to settle before reading the spool: otherwise it goes live,
+     * the next delivery moves the marker past the late row, and an accepted ("spooled") delivery is lost.
+     */
+    @Test
+    void kafkaTransactionFailsWhileALowerSeqIsStillCommitting() throws Exception {
+        assertEquals("200", post("item-warm")[0]);
+        awaitSpoolEmpty(); // no DELETE may be pending: it would wait behind the lock and stall the publisher
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<String[]> first;
+        Future<String[]> second;
+        try (Connection lock = spoolConnection()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE webhook_spool IN SHARE ROW EXCLUSIVE MODE");
+            fenceIngestProducer();
+            first = pool.submit(() -> post("item-late-commit")); // handed over; its transaction fails (fenced)
+            Thread.sleep(300);
+            second = pool.submit(() -> post("item-behind-it")); // waits behind the blocked INSERT
+            Thread.sleep(3000); // ingest has fenced back and read the marker by now; recovery must still wait
+            lock.commit();
+        }
+        String[] a = first.get();
+        String[] b = second.get();
+        pool.shutdown();
+        assertEquals("200", a[0], "the delivery whose INSERT committed late: " + a[1]);
+        assertEquals("spooled", a[1], "its transaction was aborted, its spool row is what made it durable");
+        assertEquals("200", b[0], b[1]);
+        for (int i = 0; i < 5; i++) {
+            assertEquals("200", post("item-later-" + i)[0]); // live again: these move the marker on
+        }
+        assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(60)));
+        awaitSpoolEmpty();
+    }
+
+    /** Bumps the epoch of ingest's transactional.id: its next transactional request fails with "fenced". */
+    void fenceIngestProducer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "webhook-ingest.ingest-it");
+        try (KafkaProducer<String, String> fencer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            fencer.initTransactions();
+        }
+    }
+
+    Connection spoolConnection() throws Exception {
+        TartanInfra pg = TartanInfra.get();
+        return DriverManager.getConnection(jdbcUrl, pg.postgresUser(), pg.postgresPassword());
+    }
+
+    void awaitSpoolEmpty() throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (spoolDepth() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(0, spoolDepth(), "spool drained");
     }
 }
