@@ -299,9 +299,7 @@ public final class Journey {
         body.put("email_address", email);
         body.put("address", Map.of("street", "2992 Cameron Road", "city", "Malakoff", "region", "NY",
                 "postal_code", "14236", "country", "US"));
-        http.send("PUT", identityUrl + "identity/users/" + user + "/profile",
-                appToken.apply(user), body)
-                .expect(200);
+        http.send("PUT", identityUrl + "identity/users/" + user + "/profile", appToken.apply(user), body).expect(200);
     }
 
     /** POST /beacon/users at beacon-service: the app screens a new end user (201 with the status Beacon gave). */
