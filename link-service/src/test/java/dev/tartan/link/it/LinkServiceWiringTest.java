@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
 
 import static dev.tartan.link.it.LinkTestSupport.app;
 import static dev.tartan.link.it.LinkTestSupport.count;
+import static dev.tartan.link.it.LinkTestSupport.exchangeBody;
 import static dev.tartan.link.it.LinkTestSupport.linkSession;
 import static dev.tartan.link.it.LinkTestSupport.metadataOf;
 import static dev.tartan.link.it.LinkTestSupport.newUser;
@@ -227,14 +228,9 @@ class LinkServiceWiringTest {
         products(req, "optional_products", "identity");
         String linkToken = createToken(req).path("link_token").asText();
         JsonNode session = linkSession(linkToken, Map.of("institution_id", "ins_109508"));
-        String publicToken = session.path("public_token").asText();
 
         try (TopicProbe items = KAFKA.watch(Topics.ITEMS_EVENTS)) {
-            ObjectNode exchange = obj();
-            exchange.put("client_user_id", user);
-            exchange.put("public_token", publicToken);
-            exchange.put("link_token", linkToken);
-            exchange.set("metadata", metadataOf(session));
+            ObjectNode exchange = exchangeBody(user, session, linkToken);
             Response first = post("/link/exchanges", exchange);
             assertEquals(200, first.statusCode(), first.asString());
             JsonNode result = tree(first);
@@ -267,11 +263,7 @@ class LinkServiceWiringTest {
             // a second Link session for the same bank and accounts: refused before exchange
             String token2 = createToken(products(tokenRequest("NEW_ITEM", user), "products", "transactions")).path("link_token").asText();
             JsonNode session2 = linkSession(token2, Map.of("institution_id", "ins_109508"));
-            ObjectNode dup = obj();
-            dup.put("client_user_id", user);
-            dup.put("public_token", session2.path("public_token").asText());
-            dup.set("metadata", metadataOf(session2));
-            Response refused = post("/link/exchanges", dup);
+            Response refused = post("/link/exchanges", exchangeBody(user, session2, null));
             assertEquals(409, refused.statusCode(), refused.asString());
             assertEquals("DUPLICATE_ITEM", tree(refused).path("code").asText());
             assertEquals(itemId, tree(refused).path("existing_item_id").asText());
@@ -286,11 +278,7 @@ class LinkServiceWiringTest {
             String other = newUser();
             String token3 = createToken(products(tokenRequest("NEW_ITEM", other), "products", "transactions")).path("link_token").asText();
             JsonNode session3 = linkSession(token3, Map.of("institution_id", "ins_109508"));
-            ObjectNode third = obj();
-            third.put("client_user_id", other);
-            third.put("public_token", session3.path("public_token").asText());
-            third.set("metadata", metadataOf(session3));
-            Response ok = post("/link/exchanges", third);
+            Response ok = post("/link/exchanges", exchangeBody(other, session3, null));
             assertEquals(200, ok.statusCode(), ok.asString());
             items.awaitKey(tree(ok).path("item_id").asText(), WAIT);
         }
@@ -304,12 +292,7 @@ class LinkServiceWiringTest {
     static JsonNode linkItem(String user, String institution) {
         String linkToken = createToken(products(tokenRequest("NEW_ITEM", user), "products", "auth")).path("link_token").asText();
         JsonNode session = linkSession(linkToken, Map.of("institution_id", institution));
-        ObjectNode exchange = obj();
-        exchange.put("client_user_id", user);
-        exchange.put("public_token", session.path("public_token").asText());
-        exchange.put("link_token", linkToken);
-        exchange.set("metadata", metadataOf(session));
-        Response r = post("/link/exchanges", exchange);
+        Response r = post("/link/exchanges", exchangeBody(user, session, linkToken));
         assertEquals(200, r.statusCode(), r.asString());
         return tree(r);
     }
@@ -471,11 +454,7 @@ class LinkServiceWiringTest {
             assertEquals("ins_109508", linked.institution().institutionId());
             assertEquals(List.of("auth"), linked.products());
             // the app forwards onSuccess too: same Item, nothing new published
-            ObjectNode exchange = obj();
-            exchange.put("client_user_id", user);
-            exchange.put("public_token", session.path("public_token").asText());
-            exchange.set("metadata", metadataOf(session));
-            Response again = post("/link/exchanges", exchange);
+            Response again = post("/link/exchanges", exchangeBody(user, session, null));
             assertEquals(200, again.statusCode(), again.asString());
             assertEquals(linked.itemId(), tree(again).path("item_id").asText());
             // redelivery of the webhook: nothing new either
@@ -617,11 +596,7 @@ class LinkServiceWiringTest {
         JsonNode twin = usePublicTokenAtPlaid(publicToken);
         String itemId = twin.path("item_id").asText();
 
-        ObjectNode exchange = obj();
-        exchange.put("client_user_id", user);
-        exchange.put("public_token", publicToken);
-        exchange.put("link_token", linkToken);
-        exchange.set("metadata", metadataOf(session));
+        ObjectNode exchange = exchangeBody(user, session, linkToken);
         CompletableFuture<Response> loser = CompletableFuture.supplyAsync(() -> post("/link/exchanges", exchange));
         Thread.sleep(1500);
         assertFalse(loser.isDone(), "the loser waits for its twin instead of answering Plaid's error at once");
@@ -656,12 +631,8 @@ class LinkServiceWiringTest {
         String linkToken = createToken(products(tokenRequest("NEW_ITEM", user), "products", "auth")).path("link_token").asText();
         JsonNode session = linkSession(linkToken, Map.of("institution_id", "ins_109508"));
         usePublicTokenAtPlaid(session.path("public_token").asText());
-        ObjectNode exchange = obj();
-        exchange.put("client_user_id", user);
-        exchange.put("public_token", session.path("public_token").asText());
-        exchange.set("metadata", metadataOf(session));
         long started = System.nanoTime();
-        Response r = post("/link/exchanges", exchange);
+        Response r = post("/link/exchanges", exchangeBody(user, session, null));
         long waitedMillis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(400, r.statusCode(), r.asString());
         assertEquals("PLAID_INVALID_PUBLIC_TOKEN", tree(r).path("code").asText(), r.asString());

@@ -82,6 +82,18 @@ final class LinkTestSupport {
         return md;
     }
 
+    /** The body of {@code POST /link/exchanges} for a played Link session; {@code linkToken} may be null (not sent). */
+    static ObjectNode exchangeBody(String user, JsonNode session, String linkToken) {
+        ObjectNode body = obj();
+        body.put("client_user_id", user);
+        body.put("public_token", session.path("public_token").asText());
+        if (linkToken != null) {
+            body.put("link_token", linkToken);
+        }
+        body.set("metadata", metadataOf(session));
+        return body;
+    }
+
     static <T> T sql(SqlWork<T> work) {
         try (Connection c = TartanInfra.get().connect(TartanInfra.get().serviceDatabase("link"))) {
             return work.run(c);
