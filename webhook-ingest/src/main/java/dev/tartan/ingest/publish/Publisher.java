@@ -5,6 +5,7 @@ import dev.tartan.contracts.Topics;
 import dev.tartan.ingest.IngestConfig;
 import dev.tartan.ingest.spool.SpoolStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -115,6 +116,8 @@ public class Publisher {
     private Thread thread;
     private KafkaProducer<String, String> producer;
     private Timer publishLatency;
+    private Timer transactionTime;
+    private DistributionSummary transactionSize;
     private Counter published;
 
     public Publisher(IngestConfig config, SpoolStore store, MeterRegistry registry,
@@ -133,6 +136,13 @@ public class Publisher {
                 .description("from acceptance to the Kafka transaction commit that contains the record")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         published = registry.counter("tartan_ingest_published_total");
+        // what a webhook's latency is made of: the Kafka transaction it rides in (begin to commit) and its batch
+        transactionTime = Timer.builder("tartan_ingest_kafka_transaction")
+                .description("one Kafka transaction of the publisher: begin, sends, marker, commit")
+                .publishPercentiles(0.5, 0.99, 0.999).register(registry);
+        transactionSize = DistributionSummary.builder("tartan_ingest_kafka_transaction_records")
+                .description("records per Kafka transaction of the publisher")
+                .publishPercentiles(0.5, 0.99).register(registry);
         running = true;
         thread = new Thread(this::loop, "ingest-publisher");
         thread.setDaemon(true);
@@ -217,6 +227,7 @@ public class Publisher {
         long pendingDelete = -1;
         long lastDelete = 0;
         long deletedUpTo = -1;
+        long lastFullDelete = 0;
         List<Delivery> batch = new ArrayList<>();
         while (running || (producer != null && mode == Mode.LIVE && !queue.isEmpty())) {
             try {
@@ -224,6 +235,7 @@ public class Publisher {
                     mode = Mode.RECOVERING;
                     resolveInDoubt(openProducerAndReadMarker());
                     pendingDelete = lastPublishedSeq.get();
+                    deletedUpTo = -1; // the next DELETE is unbounded: rows a previous incarnation left at or below the marker
                     needSettle = true;
                 }
                 batch.clear();
@@ -272,7 +284,14 @@ public class Publisher {
                     long settled = settledUpTo;
                     long deletable = settled >= handed ? pendingDelete : Math.min(pendingDelete, settled);
                     if (pendingDelete > 0 && deletable > deletedUpTo && (batch.isEmpty() || now - lastDelete > 200)) {
-                        store.deleteUpTo(config.instanceId(), deletable);
+                        // From where the last DELETE stopped (every row of this incarnation up to there had settled,
+                        // so none can appear below it), and once a minute from the start: a row a dead incarnation's
+                        // session committed late, at or below the marker, goes too.
+                        boolean full = deletedUpTo < 0 || now - lastFullDelete > 60_000;
+                        store.deleteRange(config.instanceId(), full ? -1 : deletedUpTo, deletable);
+                        if (full) {
+                            lastFullDelete = now;
+                        }
                         deletedUpTo = deletable;
                         if (deletable >= pendingDelete) {
                             pendingDelete = -1;
@@ -281,7 +300,7 @@ public class Publisher {
                         touched = true;
                     }
                     if (now - lastStats > 2000) {
-                        spoolDepth.set(store.stats().depth());
+                        spoolDepth.set(store.backlog(config.instanceId(), lastPublishedSeq.get()));
                         lastStats = now;
                         touched = true;
                     }
@@ -386,6 +405,7 @@ public class Publisher {
             maxSeq = Math.max(maxSeq, d.seq());
         }
         String txId = incarnation + ":" + (++transactions);
+        long begin = System.nanoTime();
         try {
             producer.beginTransaction();
             for (Delivery d : batch) {
@@ -407,6 +427,8 @@ public class Publisher {
             lastPublishedSeq.set(maxSeq);
         }
         long now = System.nanoTime();
+        transactionTime.record(now - begin, TimeUnit.NANOSECONDS);
+        transactionSize.record(batch.size());
         for (Delivery d : batch) {
             d.published.complete(null);
             publishLatency.record(now - d.createdNanos, TimeUnit.NANOSECONDS);

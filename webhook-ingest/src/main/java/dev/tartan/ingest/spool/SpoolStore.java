@@ -124,11 +124,40 @@ public class SpoolStore {
 
     /** Deletes rows already on Kafka (seq at or below the committed marker). */
     public int deleteUpTo(String owner, long seq) throws SQLException {
+        return deleteRange(owner, -1, seq);
+    }
+
+    /**
+     * Deletes this owner's rows with {@code afterSeq < seq <= upToSeq} (already on Kafka). The lower bound is what
+     * keeps the relay's frequent DELETE cheap: deleted rows stay in the {@code (owner, seq)} index as dead entries
+     * until autovacuum runs (by default at most once a minute), and an unbounded {@code seq <= ?} walks all of them
+     * every time — at 1,400 webhooks/s that DELETE, every 200 ms, became a third of a core of PostgreSQL
+     * (docs/performance.md, "The spool's DELETE"). {@code afterSeq} -1: no lower bound.
+     */
+    public int deleteRange(String owner, long afterSeq, long upToSeq) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_spool WHERE owner = ? AND seq <= ?")) {
+             PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_spool WHERE owner = ? AND seq > ? AND seq <= ?")) {
             ps.setString(1, owner);
-            ps.setLong(2, seq);
+            ps.setLong(2, afterSeq);
+            ps.setLong(3, upToSeq);
             return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * This owner's rows above the marker: accepted deliveries not on Kafka yet (the backlog). An index range scan
+     * over the live rows only; counting the whole table instead read every dead row left by the DELETEs since the
+     * last vacuum.
+     */
+    public long backlog(String owner, long marker) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM webhook_spool WHERE owner = ? AND seq > ?")) {
+            ps.setString(1, owner);
+            ps.setLong(2, marker);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package dev.tartan.ingest.spool;
 import dev.tartan.ingest.IngestConfig;
 import dev.tartan.ingest.publish.Delivery;
 import dev.tartan.ingest.publish.Publisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,11 +56,16 @@ public class SpoolWriter {
     /** Seq values reserved per round trip to the sequence. */
     static final int RESERVE = 1000;
 
-    public SpoolWriter(IngestConfig config, SpoolStore store, Publisher publisher) {
+    private final Timer writeTime;
+
+    public SpoolWriter(IngestConfig config, SpoolStore store, Publisher publisher, MeterRegistry registry) {
         this.config = config;
         this.store = store;
         this.publisher = publisher;
         this.queue = new ArrayBlockingQueue<>(config.publish().maxPending());
+        this.writeTime = Timer.builder("tartan_ingest_spool_write")
+                .description("one spool INSERT and commit of a batch of deliveries")
+                .publishPercentiles(0.5, 0.99, 0.999).register(registry);
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
@@ -148,8 +155,10 @@ public class SpoolWriter {
         for (Delivery d : sequenced) {
             publisher.offer(d); // before the INSERT: the Kafka transaction overlaps the spool commit
         }
+        long begin = System.nanoTime();
         try {
             store.insert(config.instanceId(), sequenced);
+            writeTime.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
             healthy = true;
             lastError.set(null);
             for (Delivery d : sequenced) {

@@ -187,6 +187,36 @@ class IngestFlowTest {
         }
     }
 
+    /** The relay's housekeeping: bounded DELETEs remove exactly their range; the backlog counts rows above the marker. */
+    @Test
+    void spoolHousekeepingDeletesItsRangeAndCountsTheBacklogAboveTheMarker() throws Exception {
+        String owner = "ingest-test-housekeeping";
+        String other = "ingest-test-housekeeping-other";
+        try (Connection c = db()) {
+            var ps = c.prepareStatement("INSERT INTO webhook_spool (seq, owner, delivery_id, topic, record_key, event_type, envelope, received_at) "
+                    + "VALUES (?, ?, ?, 'plaid.webhooks.item', 'k', 'plaid.webhook.ITEM.ERROR', '{}', now())");
+            for (long seq = 9_000_001; seq <= 9_000_010; seq++) {
+                ps.setLong(1, seq);
+                ps.setString(2, seq == 9_000_005 ? other : owner); // another instance's row in the middle
+                ps.setObject(3, UUID.randomUUID());
+                ps.executeUpdate();
+            }
+        }
+        try {
+            assertEquals(9, spoolStore.backlog(owner, 9_000_000));
+            assertEquals(4, spoolStore.backlog(owner, 9_000_006), "only rows above the marker");
+            assertEquals(3, spoolStore.deleteRange(owner, 9_000_001, 9_000_004), "(after, upTo]: 2, 3, 4");
+            assertEquals(6, spoolStore.backlog(owner, 9_000_000));
+            assertEquals(0, spoolStore.deleteRange(owner, 9_000_001, 9_000_004), "nothing left in that range");
+            assertEquals(4, spoolStore.deleteRange(owner, -1, 9_000_008), "unbounded below: 1, 6, 7, 8 and not 5");
+            assertEquals(2, spoolStore.backlog(owner, 0));
+            assertEquals(1, spoolStore.backlog(other, 0), "another owner's row is never touched");
+        } finally {
+            spoolStore.deleteUpTo(owner, Long.MAX_VALUE);
+            spoolStore.deleteUpTo(other, Long.MAX_VALUE);
+        }
+    }
+
     static Connection db() throws Exception {
         return DriverManager.getConnection(TartanInfraResource.jdbcUrl("ingest"),
                 dev.tartan.testsupport.TartanInfra.get().postgresUser(), dev.tartan.testsupport.TartanInfra.get().postgresPassword());

@@ -99,7 +99,7 @@ public final class IngestBench {
                 int port = Ports.free();
                 InfraProcess ingest = InfraProcess.builder("webhook-ingest-" + provider)
                         .jar(Path.of(System.getProperty("ingest.jar", "webhook-ingest/target/quarkus-app/quarkus-run.jar")).toAbsolutePath())
-                        .jvmArgs(new ArrayList<>(List.of("-Xmx512m")))
+                        .jvmArgs(ingestJvmArgs())
                         .systemProperty("quarkus.http.port", String.valueOf(port))
                         .systemProperty("kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort)
                         .systemProperty("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + pgPort + "/webhook_ingest")
@@ -138,6 +138,7 @@ public final class IngestBench {
                     double half = max[0] / 2;
                     String lat = openLoop(vertx, port, pool, half, MEASURE);
                     report.append(String.format("(b) [%s] open loop at %,.0f/s (half): %s%n", provider, half, lat));
+                    report.append(serverSide(port));
                     System.out.print(report.substring(report.lastIndexOf("(b)")));
                 } finally {
                     ingest.stop(Duration.ofSeconds(20));
@@ -278,6 +279,9 @@ public final class IngestBench {
         long intervalNanos = (long) (1e9 / rate);
         AtomicLong sent = new AtomicLong();
         long total = (long) (rate * seconds);
+        // where the tail is in time: per second of intended send time, the slowest answer and how many took > 20 ms
+        long[] secondMax = new long[(int) seconds + 1];
+        long[] secondSlow = new long[(int) seconds + 1];
         long timer = vertx.setPeriodic(1, id -> {
             long due = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
             while (sent.get() < due) {
@@ -292,6 +296,11 @@ public final class IngestBench {
                             long micros = (System.nanoTime() - intended) / 1000;
                             synchronized (hist) {
                                 hist.recordValue(Math.min(micros, hist.getHighestTrackableValue()));
+                                int sec = (int) Math.min(seconds, (intended - start) / 1_000_000_000L);
+                                secondMax[sec] = Math.max(secondMax[sec], micros);
+                                if (micros > 20_000) {
+                                    secondSlow[sec]++;
+                                }
                             }
                             if (!(ar.succeeded() && ar.result())) {
                                 bad.increment();
@@ -310,9 +319,42 @@ public final class IngestBench {
         }
         client.close();
         synchronized (hist) {
-            return String.format(Locale.ROOT, "%d requests, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, non-200 %d",
+            StringBuilder slow = new StringBuilder();
+            for (int sec = 0; sec < secondMax.length; sec++) {
+                if (secondSlow[sec] > 0) {
+                    slow.append(String.format(Locale.ROOT, " %ds:%d>20ms(max %.0f)", sec, secondSlow[sec], secondMax[sec] / 1000.0));
+                }
+            }
+            return String.format(Locale.ROOT, "%d requests, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, non-200 %d%n"
+                            + "    seconds with answers > 20 ms:%s",
                     hist.getTotalCount(), hist.getValueAtPercentile(50) / 1000.0, hist.getValueAtPercentile(99) / 1000.0,
-                    hist.getValueAtPercentile(99.9) / 1000.0, hist.getMaxValue() / 1000.0, bad.sum());
+                    hist.getValueAtPercentile(99.9) / 1000.0, hist.getMaxValue() / 1000.0, bad.sum(),
+                    slow.length() == 0 ? " none" : slow);
+        }
+    }
+
+    /**
+     * Ingest's own view of the last two minutes (Micrometer's window: the end of the closed loop and the open loop):
+     * Kafka transaction time and size, spool write time, acceptance-to-commit latency.
+     */
+    static String serverSide(int port) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            StringBuilder out = new StringBuilder("    ingest's view (last 2 min):");
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("tartan_ingest_kafka_transaction") || line.startsWith("tartan_ingest_spool_write")
+                        || line.startsWith("tartan_ingest_publish_latency_seconds{")
+                        || line.startsWith("tartan_ingest_publish_latency_seconds_max")) {
+                    if (line.contains("quantile") || line.contains("_max")) {
+                        out.append("\n      ").append(line);
+                    }
+                }
+            }
+            return out.append(System.lineSeparator()).toString();
+        } catch (Exception e) {
+            return "    ingest's view: unavailable (" + e + ")" + System.lineSeparator();
         }
     }
 
@@ -321,6 +363,19 @@ public final class IngestBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * The ingest JVM's options: {@code -Xmx512m}, then {@code -Dbench.ingest-jvm-args="..."} (space separated), e.g.
+     * {@code -Xlog:gc:file=/tmp/ingest-gc.log} or another collector, to find where the latency tail comes from.
+     */
+    private static List<String> ingestJvmArgs() {
+        List<String> out = new ArrayList<>(List.of("-Xmx512m"));
+        String extra = System.getProperty("bench.ingest-jvm-args", "").trim();
+        if (!extra.isEmpty()) {
+            out.addAll(List.of(extra.split("\\s+")));
+        }
+        return out;
     }
 
     /** {@code -Dbench.ingest.<property>=<value>} is handed to the ingest process as {@code -D<property>=<value>}. */
