@@ -110,8 +110,9 @@ public class Publisher {
     private volatile boolean overflow;
     private volatile boolean running;
     private volatile Mode mode = Mode.STARTING;
-    /** Spool housekeeping (delete published rows, depth) failed last time: logged once per outage. */
-    private boolean housekeepingFailing;
+    /** Bumped whenever a new producer has read the marker back (publisher thread writes, housekeeper reads). */
+    private volatile int producerGeneration;
+    static final long HOUSEKEEPING_INTERVAL_MS = 200;
     private volatile long lastBrokerOkMillis;
     private Thread thread;
     private KafkaProducer<String, String> producer;
@@ -147,6 +148,9 @@ public class Publisher {
         thread = new Thread(this::loop, "ingest-publisher");
         thread.setDaemon(true);
         thread.start();
+        Thread housekeeper = new Thread(this::housekeeping, "ingest-spool-housekeeping");
+        housekeeper.setDaemon(true);
+        housekeeper.start();
     }
 
     /** Runs after the spool writer stopped (lower priority runs later): publish what is in memory, then close. */
@@ -223,19 +227,13 @@ public class Publisher {
 
     private void loop() {
         long backoff = config.publish().initialBackoff().toMillis();
-        long lastStats = 0;
-        long pendingDelete = -1;
-        long lastDelete = 0;
-        long deletedUpTo = -1;
-        long lastFullDelete = 0;
         List<Delivery> batch = new ArrayList<>();
         while (running || (producer != null && mode == Mode.LIVE && !queue.isEmpty())) {
             try {
                 if (producer == null) {
                     mode = Mode.RECOVERING;
                     resolveInDoubt(openProducerAndReadMarker());
-                    pendingDelete = lastPublishedSeq.get();
-                    deletedUpTo = -1; // the next DELETE is unbounded: rows a previous incarnation left at or below the marker
+                    producerGeneration++; // the housekeeper's next DELETE is unbounded
                     needSettle = true;
                 }
                 batch.clear();
@@ -267,55 +265,9 @@ public class Publisher {
                     }
                 }
                 if (!batch.isEmpty()) {
-                    long upTo = publish(batch);
-                    if (upTo > 0) {
-                        pendingDelete = upTo;
-                    }
+                    publish(batch);
                 }
                 backoff = config.publish().initialBackoff().toMillis();
-                long now = System.currentTimeMillis();
-                // Spool housekeeping. If the spool's database is away, publishing live needs only Kafka: stay live
-                // (webhooks then go straight to Kafka) and delete the published rows once the database is back.
-                try {
-                    boolean touched = false;
-                    // Only rows whose INSERT settled: a row of a batch already on Kafka whose INSERT is still running
-                    // would commit after the DELETE and linger (harmless, at or below the marker, but counted).
-                    long handed = handedUpTo;
-                    long settled = settledUpTo;
-                    long deletable = settled >= handed ? pendingDelete : Math.min(pendingDelete, settled);
-                    if (pendingDelete > 0 && deletable > deletedUpTo && (batch.isEmpty() || now - lastDelete > 200)) {
-                        // From where the last DELETE stopped (every row of this incarnation up to there had settled,
-                        // so none can appear below it), and once a minute from the start: a row a dead incarnation's
-                        // session committed late, at or below the marker, goes too.
-                        boolean full = deletedUpTo < 0 || now - lastFullDelete > 60_000;
-                        store.deleteRange(config.instanceId(), full ? -1 : deletedUpTo, deletable);
-                        if (full) {
-                            lastFullDelete = now;
-                        }
-                        deletedUpTo = deletable;
-                        if (deletable >= pendingDelete) {
-                            pendingDelete = -1;
-                        }
-                        lastDelete = now;
-                        touched = true;
-                    }
-                    if (now - lastStats > 2000) {
-                        spoolDepth.set(store.backlog(config.instanceId(), lastPublishedSeq.get()));
-                        lastStats = now;
-                        touched = true;
-                    }
-                    if (touched && housekeepingFailing) {
-                        housekeepingFailing = false;
-                        LOG.info("spool reachable again; published rows deleted");
-                    }
-                } catch (SQLException e) {
-                    if (!housekeepingFailing) {
-                        housekeepingFailing = true;
-                        LOG.warnf("spool unreachable for housekeeping (%s); still publishing live", e.getMessage());
-                    }
-                    lastDelete = now;
-                    lastStats = now;
-                }
             } catch (InterruptedException e) {
                 if (!running) {
                     continue; // drain what is in memory, then leave
@@ -333,6 +285,66 @@ public class Publisher {
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, config.publish().maxBackoff().toMillis());
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- spool housekeeping
+
+    /**
+     * Deletes published rows and refreshes the backlog gauge, on its own thread: a DELETE or a count never delays a
+     * Kafka transaction (inline, each one added its milliseconds to every webhook waiting behind it, and a spool
+     * database that hangs would have held up publishing, which needs only Kafka). If the database is away it retries
+     * and the publisher carries on; the marker, not the deletion, is the truth.
+     */
+    private void housekeeping() {
+        long deletedUpTo = -1;
+        long lastFullDelete = 0;
+        long lastStats = 0;
+        int generation = -1;
+        boolean failing = false;
+        while (running) {
+            long now = System.currentTimeMillis();
+            try {
+                long marker = lastPublishedSeq.get();
+                int g = producerGeneration;
+                if (g != generation) {
+                    deletedUpTo = -1; // a new producer read the marker: rows a previous incarnation left at or below it
+                    generation = g;
+                }
+                // Only rows whose INSERT settled: a row of a batch already on Kafka whose INSERT is still running
+                // would commit after the DELETE and linger (harmless, at or below the marker, but counted).
+                long handed = handedUpTo;
+                long settled = settledUpTo;
+                long deletable = settled >= handed ? marker : Math.min(marker, settled);
+                if (deletable > 0 && deletable > deletedUpTo) {
+                    // From where the last DELETE stopped (every row of this incarnation up to there had settled, so
+                    // none can appear below it), and once a minute from the start: a row a dead incarnation's session
+                    // committed late, at or below the marker, goes too.
+                    boolean full = deletedUpTo < 0 || now - lastFullDelete > 60_000;
+                    store.deleteRange(config.instanceId(), full ? -1 : deletedUpTo, deletable);
+                    if (full) {
+                        lastFullDelete = now;
+                    }
+                    deletedUpTo = deletable;
+                }
+                if (now - lastStats > 2000) {
+                    spoolDepth.set(store.backlog(config.instanceId(), lastPublishedSeq.get()));
+                    lastStats = now;
+                }
+                if (failing) {
+                    failing = false;
+                    LOG.info("spool reachable again; published rows deleted");
+                }
+            } catch (SQLException e) {
+                if (!failing) {
+                    failing = true;
+                    LOG.warnf("spool unreachable for housekeeping (%s); still publishing live", e.getMessage());
+                }
+                lastStats = now;
+            } catch (RuntimeException e) {
+                LOG.warnf("spool housekeeping: %s", e.toString());
+            }
+            sleep(HOUSEKEEPING_INTERVAL_MS);
         }
     }
 
@@ -398,8 +410,8 @@ public class Publisher {
         }
     }
 
-    /** One Kafka transaction: the records and the new marker. Returns the marker committed, or -1 if unchanged. */
-    private long publish(List<Delivery> batch) {
+    /** One Kafka transaction: the records and the new marker. */
+    private void publish(List<Delivery> batch) {
         long maxSeq = Math.max(0, lastPublishedSeq.get()); // the marker never decreases
         for (Delivery d : batch) {
             maxSeq = Math.max(maxSeq, d.seq());
@@ -434,7 +446,6 @@ public class Publisher {
             publishLatency.record(now - d.createdNanos, TimeUnit.NANOSECONDS);
         }
         published.increment(batch.size());
-        return maxSeq > 0 ? maxSeq : -1;
     }
 
     /** Opens (and fences with) a new producer, reads the marker; returns the id of the transaction that committed it. */
