@@ -132,7 +132,7 @@ public class SpoolStore {
      * keeps the relay's frequent DELETE cheap: deleted rows stay in the {@code (owner, seq)} index as dead entries
      * until autovacuum runs (by default at most once a minute), and an unbounded {@code seq <= ?} walks all of them
      * every time — at 1,400 webhooks/s that DELETE, every 200 ms, became a third of a core of PostgreSQL
-     * (docs/performance.md, "The spool's DELETE"). {@code afterSeq} -1: no lower bound.
+     * (docs/performance.md, "Where the tail came from"). {@code afterSeq} -1: no lower bound.
      */
     public int deleteRange(String owner, long afterSeq, long upToSeq) throws SQLException {
         try (Connection c = dataSource.getConnection();

@@ -270,9 +270,9 @@ public final class IngestBench {
         return new double[] {ok.sum() / elapsed, bad.sum()};
     }
 
-    /** Open loop at a fixed rate; latency from the intended send time (coordinated omission accounted for). */
     /**
-     * Open loop at {@code rate}: the first {@code warmupSeconds} are sent but not recorded (the client opens its
+     * Open loop at {@code rate}; latency from each request's intended send time (coordinated omission accounted for).
+     * The first {@code warmupSeconds} are sent but not recorded (the client opens its
      * connections and the closed loop's backlog clears; seen as a one-second burst of 200 ms answers otherwise), then
      * {@code seconds} are recorded.
      */
