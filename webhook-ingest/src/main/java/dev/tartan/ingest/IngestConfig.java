@@ -144,6 +144,13 @@ public interface IngestConfig {
         @WithDefault("10s")
         Duration kafkaTimeout();
 
+        /**
+         * How often spool housekeeping deletes this instance's published rows below its first seq again: a row a
+         * killed predecessor's database session committed late (at or below the marker, so never republished).
+         */
+        @WithDefault("60s")
+        Duration spoolCatchUpInterval();
+
         /** Extra Kafka producer properties, e.g. {@code tartan.ingest.publish.producer."linger.ms"=1}. */
         Map<String, String> producer();
     }

@@ -96,6 +96,11 @@ public class Publisher {
     private final AtomicLong lastPublishedSeq = new AtomicLong(-1);
     /** Highest seq the spool writer handed over (spool writer thread writes, this thread reads). */
     private volatile long handedUpTo;
+    /**
+     * The first seq this process handed over. Seqs come from one sequence without caching, so every row an earlier
+     * incarnation can still commit late lies below it: that is the only range the minute's catch-up DELETE covers.
+     */
+    private volatile long firstHandedSeq = Long.MAX_VALUE;
     /** Highest seq whose INSERT settled (committed or failed); everything handed over below it settled too. */
     private volatile long settledUpTo;
     /** Names this process's transactions in the marker's metadata, so an in-doubt one can be recognised. */
@@ -174,6 +179,9 @@ public class Publisher {
     public void offer(Delivery d) {
         if (d.seq() > 0) {
             handedUpTo = Math.max(handedUpTo, d.seq());
+            if (firstHandedSeq == Long.MAX_VALUE) {
+                firstHandedSeq = d.seq();
+            }
         }
         if (queued.get() >= config.publish().maxPending() && d.seq() > 0) {
             // Dropped from memory: recovery reads it from the spool if its INSERT commits (after waiting for it to
@@ -298,7 +306,7 @@ public class Publisher {
      */
     private void housekeeping() {
         long deletedUpTo = -1;
-        long lastFullDelete = 0;
+        long lastCatchUp = System.currentTimeMillis();
         long lastStats = 0;
         int generation = -1;
         boolean failing = false;
@@ -317,15 +325,21 @@ public class Publisher {
                 long settled = settledUpTo;
                 long deletable = settled >= handed ? marker : Math.min(marker, settled);
                 if (deletable > 0 && deletable > deletedUpTo) {
-                    // From where the last DELETE stopped (every row of this incarnation up to there had settled, so
-                    // none can appear below it), and once a minute from the start: a row a dead incarnation's session
-                    // committed late, at or below the marker, goes too.
-                    boolean full = deletedUpTo < 0 || now - lastFullDelete > 60_000;
-                    store.deleteRange(config.instanceId(), full ? -1 : deletedUpTo, deletable);
-                    if (full) {
-                        lastFullDelete = now;
-                    }
+                    // From where the last DELETE stopped: every row of this incarnation up to there had settled, so
+                    // none can appear below it. The first DELETE after a marker read starts from the bottom.
+                    store.deleteRange(config.instanceId(), deletedUpTo < 0 ? -1 : deletedUpTo, deletable);
                     deletedUpTo = deletable;
+                }
+                if (deletedUpTo > 0 && now - lastCatchUp > config.publish().spoolCatchUpInterval().toMillis()) {
+                    // Every spool-catch-up-interval (a minute), the range below this process's first seq: a row a dead incarnation's session
+                    // committed after the first DELETE, at or below the marker, goes too. Not the whole range: the
+                    // rows this process deleted stay as dead index entries until vacuum, and walking them all every
+                    // minute would be the cost the bounded DELETE removed.
+                    long below = Math.min(deletedUpTo, firstHandedSeq - 1);
+                    if (below > 0) {
+                        store.deleteRange(config.instanceId(), -1, below);
+                    }
+                    lastCatchUp = now;
                 }
                 if (now - lastStats > 2000) {
                     spoolDepth.set(store.backlog(config.instanceId(), lastPublishedSeq.get()));

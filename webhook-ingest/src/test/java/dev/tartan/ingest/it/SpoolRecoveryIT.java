@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -132,6 +134,7 @@ class SpoolRecoveryIT {
                 .systemProperty("quarkus.datasource.username", pg.postgresUser())
                 .systemProperty("quarkus.datasource.password", pg.postgresPassword())
                 .systemProperty("tartan.ingest.instance-id", "ingest-it")
+                .systemProperty("tartan.ingest.publish.spool-catch-up-interval", "2s")
                 .systemProperty("tartan.ingest.verification.static-keys-file", keysFile.toString())
                 .systemProperty("tartan.plaid.token-encryption.active-key-id", "k1")
                 .systemProperty("tartan.plaid.token-encryption.keys.k1", Base64.getEncoder().encodeToString(new byte[32]))
@@ -372,6 +375,31 @@ class SpoolRecoveryIT {
         }
         assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(60)));
         awaitSpoolEmpty();
+    }
+
+    /**
+     * A row a killed predecessor's session commits only after this process's first DELETE (seq below every seq this
+     * process uses, at or below the marker): the regular DELETEs start where the last one stopped and never see it; the
+     * periodic catch-up below the first seq removes it, and it is never published.
+     */
+    @Test
+    void aPredecessorsRowCommittedAfterTheFirstDeleteIsRemovedNotPublished() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertEquals("200", post("item-before-straggler-" + i)[0]);
+        }
+        awaitSpoolEmpty(); // the first (unbounded) DELETE has run
+        UUID straggler = UUID.randomUUID();
+        try (Connection c = spoolConnection()) {
+            var ps = c.prepareStatement("INSERT INTO webhook_spool (seq, owner, delivery_id, topic, record_key, event_type, envelope, received_at) "
+                    + "VALUES (0, 'ingest-it', ?, 'plaid.webhooks.item', 'item-straggler', 'plaid.webhook.ITEM.ERROR', '{}', now())");
+            ps.setObject(1, straggler);
+            ps.executeUpdate();
+        }
+        assertEquals("200", post("item-after-straggler")[0]); // moves the marker and the regular DELETE on
+        awaitSpoolEmpty(); // within the 2 s catch-up interval set for this test
+        Map<String, Integer> seen = awaitAllOnKafka(Duration.ofSeconds(60));
+        assertExactlyOnce(seen);
+        assertFalse(seen.containsKey(straggler.toString()), "a row at or below the marker is never published");
     }
 
     /** Bumps the epoch of ingest's transactional.id: its next transactional request fails with "fenced". */
