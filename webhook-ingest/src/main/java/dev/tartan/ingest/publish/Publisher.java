@@ -331,10 +331,10 @@ public class Publisher {
                     deletedUpTo = deletable;
                 }
                 if (deletedUpTo > 0 && now - lastCatchUp > config.publish().spoolCatchUpInterval().toMillis()) {
-                    // Every spool-catch-up-interval (a minute), the range below this process's first seq: a row a dead incarnation's session
-                    // committed after the first DELETE, at or below the marker, goes too. Not the whole range: the
-                    // rows this process deleted stay as dead index entries until vacuum, and walking them all every
-                    // minute would be the cost the bounded DELETE removed.
+                    // Every spool-catch-up-interval (a minute), the range below this process's first seq: a row a
+                    // dead incarnation's session committed after the first DELETE, at or below the marker, goes too.
+                    // Not the whole range: the rows this process deleted stay as dead index entries until vacuum, and
+                    // walking them all every minute would be the cost the bounded DELETE removed.
                     long below = Math.min(deletedUpTo, firstHandedSeq - 1);
                     if (below > 0) {
                         store.deleteRange(config.instanceId(), -1, below);
