@@ -149,7 +149,8 @@ public class IdentityService {
                                     : IdentityItemEntity.ACTIVE.equals(row.status) ? loadItem(itemId).map(l -> l == null ? Known.REMOVED : Known.active(l))
                                     : Uni.createFrom().item(Known.REMOVED)))
                     .chain(known -> switch (known.state) {
-                        case UNKNOWN -> Panache.withTransaction(() -> inbox.runOnce(CONSUMER, env.id(), () -> park(itemId, env, cause)));
+                        case UNKNOWN -> Panache.withTransaction(() -> inbox.runOnce(CONSUMER, env.id(), () -> park(itemId, env, cause)))
+                                .chain(() -> replayIfRegisteredMeanwhile(itemId));
                         case REMOVED -> {
                             LOG.infof("item_id=%s %s for a removed Item: ignored", itemId, cause);
                             yield Panache.withTransaction(() -> inbox.runOnce(CONSUMER, env.id(), () -> Uni.createFrom().voidItem()));
@@ -182,6 +183,20 @@ public class IdentityService {
         row.envelope = env.toJson();
         row.parkedAt = now();
         return row.persist().replaceWithVoid();
+    }
+
+    /**
+     * After parking: item.linked may have registered the Item, and looked for parked webhooks, between this webhook's
+     * look-up and the parking commit — then nobody would ever replay it (found by a CI run: the consent command never
+     * came). Looked up again now that the parked row is committed: either item.linked's search saw the row, or its
+     * registration committed before this read began and is seen here. Both may replay; {@link #replayOne} deletes
+     * the row in the transaction that applies it, so only one applies it.
+     */
+    private Uni<Void> replayIfRegisteredMeanwhile(String itemId) {
+        return Panache.withSession(() -> IdentityItemEntity.<IdentityItemEntity>findById(itemId))
+                .chain(row -> row != null && IdentityItemEntity.ACTIVE.equals(row.status)
+                        ? replayParked(itemId)
+                        : Uni.createFrom().voidItem());
     }
 
     /** Replays, in arrival order, the webhooks parked for an Item; each is deleted in the transaction that applies it. */
