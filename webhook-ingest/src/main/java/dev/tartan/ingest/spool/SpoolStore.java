@@ -122,11 +122,6 @@ public class SpoolStore {
         }
     }
 
-    /** Deletes rows already on Kafka (seq at or below the committed marker). */
-    public int deleteUpTo(String owner, long seq) throws SQLException {
-        return deleteRange(owner, -1, seq);
-    }
-
     /**
      * Deletes this owner's rows with {@code afterSeq < seq <= upToSeq} (already on Kafka). The lower bound is what
      * keeps the relay's frequent DELETE cheap: deleted rows stay in the {@code (owner, seq)} index as dead entries

@@ -183,7 +183,7 @@ class IngestFlowTest {
             assertEquals("item-old", rows.get(0).key());
             assertEquals(null, rows.get(0).traceparent(), "published without a traceparent header");
         } finally {
-            spoolStore.deleteUpTo(owner, Long.MAX_VALUE);
+            spoolStore.deleteRange(owner, -1, Long.MAX_VALUE);
         }
     }
 
@@ -212,8 +212,8 @@ class IngestFlowTest {
             assertEquals(2, spoolStore.backlog(owner, 0));
             assertEquals(1, spoolStore.backlog(other, 0), "another owner's row is never touched");
         } finally {
-            spoolStore.deleteUpTo(owner, Long.MAX_VALUE);
-            spoolStore.deleteUpTo(other, Long.MAX_VALUE);
+            spoolStore.deleteRange(owner, -1, Long.MAX_VALUE);
+            spoolStore.deleteRange(other, -1, Long.MAX_VALUE);
         }
     }
 
