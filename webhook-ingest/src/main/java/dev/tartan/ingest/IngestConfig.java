@@ -151,6 +151,15 @@ public interface IngestConfig {
         @WithDefault("60s")
         Duration spoolCatchUpInterval();
 
+        /**
+         * Transactional producers the publisher uses in turn, one transaction at a time (transactional ids:
+         * {@code webhook-ingest.} plus the instance id, then the same plus {@code .lane-1}, ...). With one, each
+         * transaction waits until the broker has written the previous one's commit markers; with two, that wait
+         * overlaps the next transaction. 1 to 4.
+         */
+        @WithDefault("2")
+        int transactionLanes();
+
         /** Extra Kafka producer properties, e.g. {@code tartan.ingest.publish.producer."linger.ms"=1}. */
         Map<String, String> producer();
     }

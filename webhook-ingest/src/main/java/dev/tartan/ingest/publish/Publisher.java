@@ -44,13 +44,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * Publishes deliveries to Kafka, exactly once per accepted delivery, in spool order.
  *
  * <p>How "exactly once" holds across a broker outage and an ingest restart (docs/services/webhook-ingest.md):
- * every delivery is in the spool before it is published; records are published by a <em>transactional</em> producer
- * ({@code transactional.id} = {@code webhook-ingest.<instance-id>}), and the same Kafka transaction commits a marker,
- * "highest spool seq published", as the offset of a private consumer group. Records and marker become visible
- * atomically. After any doubt (send or commit timed out, broker gone, process restarted) the publisher builds a new
- * producer, whose {@code initTransactions()} fences the old one and completes or aborts its open transaction, then
- * reads the marker back ({@code requireStable}) and republishes exactly the rows above it. Consumers read with
- * {@code isolation.level=read_committed}, so an aborted attempt is never seen.
+ * every delivery is in the spool before it is published; records are published by <em>transactional</em> producers
+ * ({@code transactional.id} = {@code webhook-ingest.<instance-id>} and {@code webhook-ingest.<instance-id>.lane-1},
+ * used in turn, one transaction at a time), and the same Kafka transaction commits a marker, "highest spool seq
+ * published", as the offset of a private consumer group. Records and marker become visible atomically, and
+ * transactions commit in publish order whichever lane carries them. After any doubt (send or commit timed out, broker
+ * gone, process restarted) the publisher builds new producers, whose {@code initTransactions()} fence the old ones and
+ * complete or abort their open transactions, then reads the marker back ({@code requireStable}) and republishes
+ * exactly the rows above it. Consumers read with {@code isolation.level=read_committed}, so an aborted attempt is
+ * never seen.
  *
  * <p>Two modes: {@code LIVE} takes freshly sequenced deliveries from memory (the HTTP answer waits for the commit);
  * {@code RECOVERING} drains the spool table in seq order after a failure, a restart or an in-memory overflow, then
@@ -120,7 +122,15 @@ public class Publisher {
     static final long HOUSEKEEPING_INTERVAL_MS = 200;
     private volatile long lastBrokerOkMillis;
     private Thread thread;
-    private KafkaProducer<String, String> producer;
+    /**
+     * Two transactional producers, used in turn: one transaction at a time, so commit order is publish order, but
+     * back to back on different transactional ids. On one id, the next transaction waited (CONCURRENT_TRANSACTIONS)
+     * until the coordinator had written the previous commit's markers; that wait was most of a transaction
+     * (docs/services/webhook-ingest.md, "Two lanes"). Null while there is none (after a failure, before recovery).
+     */
+    private KafkaProducer<String, String>[] lanes;
+    /** The lane of the next transaction. */
+    private int lane;
     private Timer publishLatency;
     private Timer transactionTime;
     private DistributionSummary transactionSize;
@@ -137,6 +147,7 @@ public class Publisher {
     }
 
     void start(@Observes @Priority(20) StartupEvent event) {
+        laneCount(); // a bad value fails the start, not every recovery attempt
         registry.gauge("tartan_ingest_spool_depth", spoolDepth);
         publishLatency = Timer.builder("tartan_ingest_publish_latency")
                 .description("from acceptance to the Kafka transaction commit that contains the record")
@@ -168,7 +179,7 @@ public class Publisher {
                 Thread.currentThread().interrupt();
             }
         }
-        closeProducer(Duration.ofSeconds(2));
+        closeProducers(Duration.ofSeconds(2));
         mode = Mode.STOPPED;
     }
 
@@ -223,8 +234,20 @@ public class Publisher {
         return spoolDepth.get();
     }
 
-    String transactionalId() {
-        return "webhook-ingest." + config.instanceId();
+    /**
+     * Lane 0 keeps the id of the single-producer publisher, so an upgraded instance fences an old incarnation still
+     * running under it; lane 1 adds a suffix. (The Kafka ACL grants the {@code webhook-ingest} prefix.)
+     */
+    int laneCount() {
+        int n = config.publish().transactionLanes();
+        if (n < 1 || n > 4) {
+            throw new IllegalArgumentException("tartan.ingest.publish.transaction-lanes must be 1 to 4, not " + n);
+        }
+        return n;
+    }
+
+    String transactionalId(int lane) {
+        return "webhook-ingest." + config.instanceId() + (lane == 0 ? "" : ".lane-" + lane);
     }
 
     String markerGroup() {
@@ -236,9 +259,9 @@ public class Publisher {
     private void loop() {
         long backoff = config.publish().initialBackoff().toMillis();
         List<Delivery> batch = new ArrayList<>();
-        while (running || (producer != null && mode == Mode.LIVE && !queue.isEmpty())) {
+        while (running || (lanes != null && mode == Mode.LIVE && !queue.isEmpty())) {
             try {
-                if (producer == null) {
+                if (lanes == null) {
                     mode = Mode.RECOVERING;
                     resolveInDoubt(openProducerAndReadMarker());
                     producerGeneration++; // the housekeeper's next DELETE is unbounded
@@ -286,7 +309,7 @@ public class Publisher {
                 lastError.set(e.getClass().getSimpleName() + ": " + e.getMessage());
                 LOG.warnf("publisher: %s; recovering from the spool in %d ms", lastError.get(), backoff);
                 // A failed transaction's deliveries are resolved after the next producer fenced it (resolveInDoubt)
-                closeProducer(Duration.ZERO);
+                closeProducers(Duration.ZERO);
                 if (!running) {
                     return;
                 }
@@ -431,6 +454,7 @@ public class Publisher {
             maxSeq = Math.max(maxSeq, d.seq());
         }
         String txId = incarnation + ":" + (++transactions);
+        KafkaProducer<String, String> producer = lanes[lane];
         long begin = System.nanoTime();
         try {
             producer.beginTransaction();
@@ -441,12 +465,15 @@ public class Publisher {
             // so after a failure the marker read back tells whether it committed.
             producer.sendOffsetsToTransaction(Map.of(MARKER_PARTITION, new OffsetAndMetadata(maxSeq, MARKER_TX + txId)),
                     new ConsumerGroupMetadata(markerGroup()));
+            // commitTransaction first waits for every send's acknowledgement: the next transaction, on the other
+            // lane, appends after these records in any partition they share, so per-key order is spool order.
             producer.commitTransaction();
         } catch (RuntimeException e) {
             inDoubt = new ArrayList<>(batch);
             inDoubtTx = txId;
             throw e;
         }
+        lane = (lane + 1) % lanes.length;
         lastBrokerOkMillis = System.currentTimeMillis();
         lastError.set(null);
         if (maxSeq > lastPublishedSeq.get()) {
@@ -462,13 +489,21 @@ public class Publisher {
         published.increment(batch.size());
     }
 
-    /** Opens (and fences with) a new producer, reads the marker; returns the id of the transaction that committed it. */
+    /**
+     * Opens (and fences with) new producers on both lanes, reads the marker; returns the id of the transaction that
+     * committed it. Both are fenced before the read: a transaction of a previous incarnation (or of this one, after a
+     * failure) on either id is then completed or aborted, and none can commit later.
+     */
+    @SuppressWarnings("unchecked")
     private String openProducerAndReadMarker() throws Exception {
-        KafkaProducer<String, String> p = new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer());
+        KafkaProducer<String, String>[] opened = new KafkaProducer[laneCount()];
         try {
-            p.initTransactions(); // fences a previous incarnation and completes or aborts its open transaction
+            for (int i = 0; i < opened.length; i++) {
+                opened[i] = new KafkaProducer<>(producerProperties(i), new StringSerializer(), new StringSerializer());
+                opened[i].initTransactions(); // fences a previous incarnation, completes or aborts its open transaction
+            }
         } catch (RuntimeException e) {
-            p.close(Duration.ZERO);
+            close(opened, Duration.ZERO);
             throw e;
         }
         long marker;
@@ -484,20 +519,31 @@ public class Publisher {
             String meta = committed == null ? null : committed.metadata();
             committedTx = meta != null && meta.startsWith(MARKER_TX) ? meta.substring(MARKER_TX.length()) : null;
         } catch (Exception e) {
-            p.close(Duration.ZERO);
+            close(opened, Duration.ZERO);
             throw e;
         }
-        producer = p;
+        lanes = opened;
+        lane = 0;
         lastPublishedSeq.set(marker);
         lastBrokerOkMillis = System.currentTimeMillis();
-        LOG.infof("publisher ready (transactional.id=%s): spool rows up to seq %d are on Kafka", transactionalId(), marker);
+        LOG.infof("publisher ready (%d transactional producers from transactional.id=%s): spool rows up to seq %d are on Kafka",
+                opened.length, transactionalId(0), marker);
         return committedTx;
     }
 
-    private void closeProducer(Duration timeout) {
-        KafkaProducer<String, String> p = producer;
-        producer = null;
-        if (p != null) {
+    private void closeProducers(Duration timeout) {
+        KafkaProducer<String, String>[] l = lanes;
+        lanes = null;
+        if (l != null) {
+            close(l, timeout);
+        }
+    }
+
+    private static void close(KafkaProducer<String, String>[] producers, Duration timeout) {
+        for (KafkaProducer<String, String> p : producers) {
+            if (p == null) {
+                continue;
+            }
             try {
                 p.close(timeout);
             } catch (RuntimeException e) {
@@ -506,12 +552,12 @@ public class Publisher {
         }
     }
 
-    Properties producerProperties() {
+    Properties producerProperties(int lane) {
         long timeout = config.publish().kafkaTimeout().toMillis();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId(lane));
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(lane));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // batching is ours: one transaction per batch of requests
@@ -536,7 +582,7 @@ public class Publisher {
     private Properties adminProperties() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, transactionalId() + ".admin");
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, transactionalId(0) + ".admin");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(config.publish().kafkaTimeout().toMillis()));
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(1000, config.publish().kafkaTimeout().toMillis() / 2)));
         return p;

@@ -119,6 +119,46 @@ class IngestFlowTest {
         assertEquals(Topics.PLAID_WEBHOOKS_OTHER, Topics.forWebhookType("INCOME"));
     }
 
+    /**
+     * The publisher alternates between its two transactional ids (tartan.ingest.publish.transaction-lanes=2): both
+     * carry committed transactions, and deliveries of one Item published one after the other stay in order in their
+     * partition although consecutive ones ride on different producers.
+     */
+    @Test
+    void transactionsAlternateBetweenTwoTransactionalIdsInOrder() throws Exception {
+        String item = "item-lanes-" + UUID.randomUUID();
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String body = Webhooks.body("TRANSACTIONS", "SYNC_UPDATES_AVAILABLE", "item_id", item);
+            sent.add(post(body).then().statusCode(200).body("status", is("published")).extract().path("delivery_id"));
+        }
+        TopicProbe probe = probes.get(Topics.PLAID_WEBHOOKS_TRANSACTIONS);
+        probe.await(r -> sent.get(5).equals(TopicProbe.header(r, EventHeaders.ID)), Duration.ofSeconds(20));
+        List<String> seen = probe.records().stream().filter(r -> item.equals(r.key()))
+                .map(r -> TopicProbe.header(r, EventHeaders.ID)).toList();
+        assertEquals(sent, seen, "one Item's deliveries in the order they were accepted");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var ids = List.of("webhook-ingest.ingest-test-static", "webhook-ingest.ingest-test-static.lane-1");
+            var committed = org.apache.kafka.clients.admin.TransactionState.COMPLETE_COMMIT;
+            long deadline = System.currentTimeMillis() + 10_000; // the last commit's markers may still be on their way
+            Map<String, org.apache.kafka.clients.admin.TransactionDescription> described;
+            do {
+                described = admin.describeTransactions(ids).all().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } while (!described.values().stream().allMatch(d -> d.state() == committed)
+                    && System.currentTimeMillis() < deadline && sleep(100));
+            for (String id : ids) {
+                assertEquals(committed, described.get(id).state(), id);
+            }
+            assertNotEquals(described.get(ids.get(0)).producerId(), described.get(ids.get(1)).producerId());
+        }
+    }
+
+    static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
+
     @Test
     void identicalBodiesAreTwoDeliveries() {
         String body = Webhooks.body("TRANSACTIONS", "SYNC_UPDATES_AVAILABLE", "item_id", "item-rep-" + UUID.randomUUID());

@@ -402,13 +402,15 @@ class SpoolRecoveryIT {
         assertFalse(seen.containsKey(straggler.toString()), "a row at or below the marker is never published");
     }
 
-    /** Bumps the epoch of ingest's transactional.id: its next transactional request fails with "fenced". */
+    /** Bumps the epoch of both of ingest's transactional.ids: its next transaction fails with "fenced". */
     void fenceIngestProducer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "webhook-ingest.ingest-it");
-        try (KafkaProducer<String, String> fencer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            fencer.initTransactions();
+        for (String id : List.of("webhook-ingest.ingest-it", "webhook-ingest.ingest-it.lane-1")) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+            try (KafkaProducer<String, String> fencer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                fencer.initTransactions();
+            }
         }
     }
 
