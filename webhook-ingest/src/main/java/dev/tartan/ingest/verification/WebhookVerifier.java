@@ -51,27 +51,26 @@ public final class WebhookVerifier {
         if (compact.length() > MAX_TOKEN_CHARS) {
             throw new WebhookRejectedException(RejectionReason.MALFORMED_JWT, "Plaid-Verification longer than " + MAX_TOKEN_CHARS);
         }
-        // 1. the header, decoded without trust: alg must be exactly ES256
-        Header header;
+        // 1. the header, decoded without trust: alg must be exactly ES256. Parsed once, as a JWS; only a token that is
+        // not one is parsed again, generically, to tell a refused alg (none, a JWE alg) from garbage.
         Base64URL[] parts;
         try {
             parts = JOSEObject.split(compact);
-            if (parts.length != 3) {
-                throw new WebhookRejectedException(RejectionReason.MALFORMED_JWT, "not a compact JWS (" + parts.length + " parts)");
-            }
-            header = Header.parse(parts[0]);
         } catch (ParseException e) {
             throw new WebhookRejectedException(RejectionReason.MALFORMED_JWT, "unparseable JWT: " + e.getMessage());
         }
-        Algorithm alg = header.getAlgorithm();
-        if (!JWSAlgorithm.ES256.equals(alg) || !"ES256".equals(alg.getName())) {
-            throw new WebhookRejectedException(RejectionReason.ALG_NOT_ALLOWED, "alg " + (alg == null ? null : alg.getName()) + " is not ES256");
+        if (parts.length != 3) {
+            throw new WebhookRejectedException(RejectionReason.MALFORMED_JWT, "not a compact JWS (" + parts.length + " parts)");
         }
         JWSObject jws;
         try {
             jws = new JWSObject(parts[0], parts[1], parts[2]);
         } catch (ParseException e) {
-            throw new WebhookRejectedException(RejectionReason.MALFORMED_JWT, "unparseable JWS: " + e.getMessage());
+            throw notAJws(parts[0], e);
+        }
+        Algorithm alg = jws.getHeader().getAlgorithm();
+        if (!JWSAlgorithm.ES256.equals(alg) || !"ES256".equals(alg.getName())) {
+            throw new WebhookRejectedException(RejectionReason.ALG_NOT_ALLOWED, "alg " + (alg == null ? null : alg.getName()) + " is not ES256");
         }
         String kid = jws.getHeader().getKeyID();
         if (kid == null || kid.isBlank() || kid.length() > 200) {
@@ -118,6 +117,20 @@ public final class WebhookVerifier {
             throw new WebhookRejectedException(RejectionReason.BODY_HASH_MISMATCH, "body SHA-256 differs from request_body_sha256", kid);
         }
         return new Token(kid, jws, iat, actual);
+    }
+
+    /** A first part that is no JWS header: its alg is refused if it has one that is not ES256, else it is malformed. */
+    private static WebhookRejectedException notAJws(Base64URL headerPart, ParseException jwsFailure) {
+        Algorithm alg;
+        try {
+            alg = Header.parse(headerPart).getAlgorithm();
+        } catch (ParseException e) {
+            return new WebhookRejectedException(RejectionReason.MALFORMED_JWT, "unparseable JWT: " + e.getMessage());
+        }
+        if (alg != null && !"ES256".equals(alg.getName())) {
+            return new WebhookRejectedException(RejectionReason.ALG_NOT_ALLOWED, "alg " + alg.getName() + " is not ES256");
+        }
+        return new WebhookRejectedException(RejectionReason.MALFORMED_JWT, "unparseable JWS: " + jwsFailure.getMessage());
     }
 
     /** Verifies the ES256 signature (raw R||S, as JWS defines) with the key for the token's kid. */
