@@ -123,8 +123,8 @@ public class Publisher {
     private volatile long lastBrokerOkMillis;
     private Thread thread;
     /**
-     * Two transactional producers, used in turn: one transaction at a time, so commit order is publish order, but
-     * back to back on different transactional ids. On one id, the next transaction waited (CONCURRENT_TRANSACTIONS)
+     * The transactional producers ({@code transaction-lanes}, two by default), used in turn: one transaction at a
+     * time, so commit order is publish order, but back to back on different transactional ids. On one id, the next transaction waited (CONCURRENT_TRANSACTIONS)
      * until the coordinator had written the previous commit's markers; that wait was most of a transaction
      * (docs/services/webhook-ingest.md, "Two lanes"). Null while there is none (after a failure, before recovery).
      */
@@ -490,8 +490,8 @@ public class Publisher {
     }
 
     /**
-     * Opens (and fences with) new producers on both lanes, reads the marker; returns the id of the transaction that
-     * committed it. Both are fenced before the read: a transaction of a previous incarnation (or of this one, after a
+     * Opens (and fences with) new producers on every lane, reads the marker; returns the id of the transaction that
+     * committed it. All are fenced before the read: a transaction of a previous incarnation (or of this one, after a
      * failure) on either id is then completed or aborted, and none can commit later.
      */
     @SuppressWarnings("unchecked")
