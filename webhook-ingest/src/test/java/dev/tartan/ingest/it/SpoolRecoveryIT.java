@@ -402,9 +402,39 @@ class SpoolRecoveryIT {
         assertFalse(seen.containsKey(straggler.toString()), "a row at or below the marker is never published");
     }
 
+    /**
+     * Only the second lane's transactional.id is fenced: the next transaction that lane carries fails, while the other
+     * lane's go through. Recovery must fence both again, resolve the failed one from the marker and lose nothing.
+     */
+    @Test
+    void aTransactionFencedOnTheSecondLaneIsRecoveredExactlyOnce() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            assertEquals("200", post("item-lanes-warm-" + i)[0]);
+        }
+        long recoveriesBefore = recoveriesLogged();
+        fenceIngestProducer("webhook-ingest.ingest-it.lane-1");
+        for (int i = 0; i < 10; i++) {
+            String[] r = post("item-lanes-" + i);
+            assertEquals("200", r[0], r[1]);
+        }
+        assertTrue(recoveriesLogged() > recoveriesBefore, "a transaction on the fenced lane failed and was recovered");
+        assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(60)));
+        awaitSpoolEmpty();
+    }
+
+    long recoveriesLogged() throws Exception {
+        try (var lines = Files.lines(dir.resolve("ingest.log"))) {
+            return lines.filter(l -> l.contains("recovering from the spool")).count();
+        }
+    }
+
     /** Bumps the epoch of both of ingest's transactional.ids: its next transaction fails with "fenced". */
     void fenceIngestProducer() {
-        for (String id : List.of("webhook-ingest.ingest-it", "webhook-ingest.ingest-it.lane-1")) {
+        fenceIngestProducer("webhook-ingest.ingest-it", "webhook-ingest.ingest-it.lane-1");
+    }
+
+    void fenceIngestProducer(String... transactionalIds) {
+        for (String id : transactionalIds) {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
