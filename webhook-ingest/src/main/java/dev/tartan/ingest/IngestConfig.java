@@ -120,6 +120,17 @@ public interface IngestConfig {
         @WithDefault("5s")
         Duration spoolTimeout();
 
+        /**
+         * How long an accepted delivery may wait for its Kafka transaction before it is written to the spool. Every
+         * delivery is sequenced and handed to the publisher at once; one whose transaction commits within this time
+         * is durable on Kafka and never gets a spool row, so while the broker is healthy PostgreSQL is not on the
+         * path at all. One still unpublished after it (the broker slow or down, the publisher recovering: then at
+         * once) is written and answered as before. {@code 0}: every delivery is written at once, ahead of or
+         * overlapping its transaction.
+         */
+        @WithDefault("100ms")
+        Duration spoolAfter();
+
         /** Most deliveries written to the spool in one INSERT (group commit across concurrent requests). */
         @WithDefault("500")
         int spoolBatchSize();

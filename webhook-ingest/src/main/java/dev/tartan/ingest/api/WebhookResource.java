@@ -41,9 +41,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code POST /plaid/webhooks}: the only public door. Verify (REFERENCE 1) on the raw bytes, then parse, write ahead
- * to the spool, and answer 200 once the delivery is durable: on Kafka when the broker acknowledges within
- * {@code ack-wait}, else in the spool (the relay publishes it later). 503 only when neither spool nor Kafka took it.
+ * {@code POST /plaid/webhooks}: the only public door. Verify (REFERENCE 1) on the raw bytes, then parse, hand to the
+ * spool writer (which sequences it and writes it only if Kafka is late), and answer 200 once the delivery is durable:
+ * on Kafka when the broker acknowledges, else in the spool after {@code ack-wait} (the relay publishes it later). 503
+ * only when neither spool nor Kafka took it.
  * Runs on the event loop and never blocks it: every wait is a future.
  */
 @Path("/plaid/webhooks")
@@ -137,6 +138,9 @@ public class WebhookResource {
         d.spooled.copy()
                 .orTimeout(config.publish().spoolTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ok, t) -> {
+                    if (d.published.isDone()) {
+                        return; // on Kafka (or certainly lost): the answer is the published callback's
+                    }
                     if (t == null) {
                         afterSpool(d, status);
                     } else {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@link #route}: who publishes it. The spool writer takes it ({@code NEW → SEQUENCED}) or its requester, after
  *       a spool timeout, takes it for a direct publish ({@code NEW → DIRECT}); never both.</li>
- *   <li>{@link #spoolOutcome}: set once, by the spool writer only ({@code PENDING → COMMITTED | FAILED}). Unlike the
+ *   <li>{@link #spoolOutcome}: set once, by the spool writer only ({@code PENDING → COMMITTED | FAILED | SKIPPED}, the
+ *       last for a delivery that was on Kafka before its row was due: it never gets one). Unlike the
  *       {@link #spooled} future, a requester's timeout never changes it, so the publisher can rely on it.</li>
  *   <li>{@link #send}: the publisher claims it before putting it into a transaction; its requester may abandon it
  *       first (then answers 503) only when nothing else can make it durable (see {@link #abandon()}).</li>
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Delivery {
 
     private static final int ROUTE_NEW = 0, ROUTE_SEQUENCED = 1, ROUTE_DIRECT = 2;
-    private static final int SPOOL_PENDING = 0, SPOOL_COMMITTED = 1, SPOOL_FAILED = 2;
+    private static final int SPOOL_PENDING = 0, SPOOL_COMMITTED = 1, SPOOL_FAILED = 2, SPOOL_SKIPPED = 3;
     private static final int SEND_OPEN = 0, SEND_CLAIMED = 1, SEND_ABANDONED = 2;
 
     private final String deliveryId;
@@ -102,6 +103,23 @@ public final class Delivery {
     public void spoolCommitted() {
         spoolOutcome = SPOOL_COMMITTED;
         spooled.complete(null);
+    }
+
+    /** Thrown into {@link #spooled} of a delivery that needs no row: it is on Kafka (no stack: it is not a failure). */
+    static final IllegalStateException NOT_SPOOLED = new IllegalStateException("on Kafka before its spool row was due") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
+
+    /**
+     * Spool writer: the delivery was on Kafka (its transaction committed) before its row was due, so it gets none. The
+     * requester has its answer from {@link #published} already; {@link #spooled} fails so nothing waits on it.
+     */
+    public void spoolSkipped() {
+        spoolOutcome = SPOOL_SKIPPED;
+        spooled.completeExceptionally(NOT_SPOOLED);
     }
 
     /** Spool writer (or the resource when the writer refused it): there is no spool row and there will be none. */

@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Publishes deliveries to Kafka, exactly once per accepted delivery, in spool order.
  *
  * <p>How "exactly once" holds across a broker outage and an ingest restart (docs/services/webhook-ingest.md):
- * every delivery is in the spool before it is published; records are published by <em>transactional</em> producers
+ * every delivery is sequenced in spool order before it is published, and written to the spool unless it is on Kafka
+ * within {@code spool-after} (SpoolWriter); records are published by <em>transactional</em> producers
  * ({@code transactional.id} = {@code webhook-ingest.<instance-id>} and {@code webhook-ingest.<instance-id>.lane-1},
  * used in turn, one transaction at a time), and the same Kafka transaction commits a marker, "highest spool seq
  * published", as the offset of a private consumer group. Records and marker become visible atomically, and

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.annotation.Priority;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.sql.SQLException;
@@ -21,17 +22,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes accepted deliveries ahead to the spool, one INSERT (one commit) per batch of whatever arrived meanwhile, on
- * one thread, so seq order is arrival order and the publisher receives them in seq order.
+ * Sequences accepted deliveries (seq order is arrival order), hands them to the publisher at once, and writes to the
+ * spool those that are not on Kafka within {@code spool-after}: one INSERT (one commit) per batch, on one thread.
  *
- * <p><b>Overlap.</b> Seqs are reserved from the spool's sequence ahead of time ({@link SpoolStore#reserveSeqs}), so
- * a batch is sequenced and handed to the publisher <em>before</em> its INSERT commits; the Kafka transaction and the
- * spool commit then run at the same time instead of one after the other. What keeps that exactly-once is in
- * {@link Publisher} (the marker only covers records that are on Kafka; recovery waits until every handed-over seq is
- * settled) and docs/services/webhook-ingest.md. This thread still runs one INSERT at a time, in seq order, so a
- * committed row implies every lower seq of this incarnation is settled (committed or failed) — the property recovery
- * relies on. After each INSERT it reports the batch settled ({@link Publisher#spoolSettled}), after each delivery's
- * outcome is set.
+ * <p><b>Write-behind.</b> Seqs are reserved from the spool's sequence ahead of time ({@link SpoolStore#reserveSeqs}),
+ * so a delivery is sequenced and handed over before any INSERT. While the broker is healthy its transaction commits
+ * within a few milliseconds, the delivery is answered 200 as published, and it never gets a row: PostgreSQL is off the
+ * path (docs/services/webhook-ingest.md, "Write-behind"). The oldest delivery still unpublished after
+ * {@code spool-after} (at once while the publisher is not live, or when stopping) is written together with every
+ * unsettled one behind it, whether or not their transactions commit meanwhile; from there on it is the overlap of
+ * docs/services/webhook-ingest.md, and what keeps that exactly-once is in {@link Publisher} (the marker only covers
+ * records that are on Kafka; recovery waits until every handed-over seq is settled).
+ *
+ * <p>Deliveries settle strictly in seq order (on Kafka: no row; or INSERT committed; or INSERT failed), one INSERT at a
+ * time, so a committed row implies every lower seq of this incarnation has settled — the property recovery relies
+ * on. After each settles it reports it ({@link Publisher#spoolSettled}), after the delivery's outcome is set.
  *
  * <p>A failed INSERT fails the batch's {@code spooled} futures: a delivery whose Kafka transaction commits is still
  * answered 200 (durable on Kafka); otherwise its requester answers 503 once the publisher has certainly not sent it.
@@ -57,6 +62,15 @@ public class SpoolWriter {
     static final int RESERVE = 1000;
 
     private final Timer writeTime;
+    /**
+     * Sequenced and handed to the publisher, neither on Kafka nor written yet, in seq order (spool writer thread
+     * only). Settled strictly from the front, so a committed row still implies every lower seq of this incarnation
+     * has settled.
+     */
+    private final ArrayDeque<Delivery> unsettled = new ArrayDeque<>();
+    private final long spoolAfterMillis;
+    /** How often the writer looks for unsettled deliveries that reached Kafka. */
+    static final long SETTLE_POLL_MS = 5;
 
     public SpoolWriter(IngestConfig config, SpoolStore store, Publisher publisher, MeterRegistry registry) {
         this.config = config;
@@ -66,6 +80,7 @@ public class SpoolWriter {
         this.writeTime = Timer.builder("tartan_ingest_spool_write")
                 .description("one spool INSERT and commit of a batch of deliveries")
                 .publishPercentiles(0.5, 0.99, 0.999).register(registry);
+        this.spoolAfterMillis = config.publish().spoolAfter().toMillis();
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
@@ -106,15 +121,15 @@ public class SpoolWriter {
 
     private void loop() {
         List<Delivery> batch = new ArrayList<>(config.publish().spoolBatchSize());
-        while (running || !queue.isEmpty()) {
+        while (running || !queue.isEmpty() || !unsettled.isEmpty()) {
             try {
-                Delivery first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                Delivery first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, config.publish().spoolBatchSize() - 1);
+                    sequence(batch);
                 }
-                batch.add(first);
-                queue.drainTo(batch, config.publish().spoolBatchSize() - 1);
-                write(batch);
+                settle();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -124,8 +139,18 @@ public class SpoolWriter {
         }
     }
 
-    private void write(List<Delivery> batch) {
-        List<Delivery> sequenced = new ArrayList<>(batch.size());
+    /** How long to wait for new deliveries before looking at the oldest unsettled one again. */
+    private long pollMillis() {
+        Delivery head = unsettled.peekFirst();
+        if (head == null) {
+            return 100;
+        }
+        // published deliveries are noticed within a few ms; an unpublished one at its deadline
+        return Math.max(1, Math.min(SETTLE_POLL_MS, spoolAfterMillis - head.ageMillis()));
+    }
+
+    /** Assigns seqs in arrival order and hands the deliveries to the publisher at once; they wait in {@link #unsettled}. */
+    private void sequence(List<Delivery> batch) {
         Exception reserveFailure = null;
         for (Delivery d : batch) {
             long seq;
@@ -143,30 +168,67 @@ public class SpoolWriter {
                 continue;
             }
             if (d.sequence(seq)) {
-                sequenced.add(d);
+                publisher.offer(d); // before any INSERT: the Kafka transaction runs while the delivery waits here
+                unsettled.addLast(d);
             } else {
                 reservedNext--; // its requester already went direct (spool timeout): reuse the value
             }
         }
-        if (sequenced.isEmpty()) {
-            return;
+    }
+
+    /**
+     * Settles unsettled deliveries from the oldest, in seq order: one already on Kafka needs no row (skipped); once the
+     * oldest unpublished one is {@code spool-after} old (or the publisher is not live, or this writer is stopping), it
+     * and every unsettled delivery behind it, up to a batch, are written in one INSERT whether or not their
+     * transactions commit meanwhile (a row that turns out to be on Kafka is at or below the marker and is deleted).
+     */
+    private void settle() {
+        while (!unsettled.isEmpty()) {
+            Delivery head = unsettled.peekFirst();
+            if (onKafka(head)) {
+                unsettled.pollFirst();
+                head.spoolSkipped();
+                publisher.spoolSettled(head.seq());
+                continue;
+            }
+            if (running && publisher.live() && head.ageMillis() < spoolAfterMillis) {
+                return; // its transaction may still commit in time
+            }
+            List<Delivery> rows = new ArrayList<>(Math.min(unsettled.size(), config.publish().spoolBatchSize()));
+            long maxSeq = 0;
+            while (!unsettled.isEmpty() && rows.size() < config.publish().spoolBatchSize()) {
+                Delivery d = unsettled.pollFirst();
+                maxSeq = d.seq();
+                if (onKafka(d)) {
+                    d.spoolSkipped();
+                } else {
+                    rows.add(d);
+                }
+            }
+            write(rows, maxSeq);
         }
-        long maxSeq = sequenced.get(sequenced.size() - 1).seq();
-        for (Delivery d : sequenced) {
-            publisher.offer(d); // before the INSERT: the Kafka transaction overlaps the spool commit
-        }
+    }
+
+    private static boolean onKafka(Delivery d) {
+        return d.published.isDone() && !d.published.isCompletedExceptionally();
+    }
+
+    /** One INSERT and commit of sequenced deliveries; then every seq up to {@code maxSeq} has settled. */
+    private void write(List<Delivery> rows, long maxSeq) {
         long begin = System.nanoTime();
         try {
-            store.insert(config.instanceId(), sequenced);
-            writeTime.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
+            if (!rows.isEmpty()) {
+                store.insert(config.instanceId(), rows);
+                writeTime.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
+            }
             healthy = true;
             lastError.set(null);
-            for (Delivery d : sequenced) {
+            for (Delivery d : rows) {
                 d.spoolCommitted();
             }
         } catch (Exception e) {
-            failed(e, "spool write of " + sequenced.size() + " deliveries");
-            for (Delivery d : sequenced) {
+            failed(e, "spool write of " + rows.size() + " deliveries");
+            for (Delivery d : rows) {
                 d.spoolFailed(e);
             }
         } finally {

@@ -58,6 +58,8 @@ class IngestFlowTest {
     static KafkaTestClient kafka;
     @jakarta.inject.Inject
     dev.tartan.ingest.spool.SpoolStore spoolStore;
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
     static final Map<String, TopicProbe> probes = new HashMap<>();
 
     @BeforeAll
@@ -182,6 +184,23 @@ class IngestFlowTest {
             depth = spoolDepth();
         } while (depth > 0 && System.currentTimeMillis() < deadline);
         assertEquals(0, depth);
+    }
+
+    /**
+     * Spool-after (2 s in this profile): a delivery whose Kafka transaction commits in time is never written to the
+     * spool, so a healthy broker keeps PostgreSQL off the path. With spool-after=0 each of these would be an INSERT.
+     */
+    @Test
+    void aDeliveryOnKafkaInTimeIsNeverWrittenToTheSpool() throws Exception {
+        io.micrometer.core.instrument.Timer writes = registry.find("tartan_ingest_spool_write").timer();
+        assertNotNull(writes);
+        long before = writes.count();
+        for (int i = 0; i < 10; i++) {
+            post(Webhooks.body("ITEM", "ERROR", "item_id", "item-no-row-" + i + "-" + UUID.randomUUID()))
+                    .then().statusCode(200).body("status", equalTo("published"));
+        }
+        Thread.sleep(2500); // past spool-after: a row due for any of them has been written by now
+        assertEquals(before, writes.count(), "spool INSERTs for deliveries already on Kafka");
     }
 
     @Test

@@ -35,7 +35,10 @@ public class StaticKeysProfile implements QuarkusTestProfile {
                     // traces on, with no collector listening: the record must carry the request's traceparent, and
                     // an unreachable collector must cost nothing but dropped spans
                     "quarkus.otel.sdk.disabled", "false",
-                    "quarkus.otel.exporter.otlp.endpoint", "http://127.0.0.1:9");
+                    "quarkus.otel.exporter.otlp.endpoint", "http://127.0.0.1:9",
+                    // longer than the default, so that a transaction slowed by a busy CI machine still commits
+                    // before its spool row is due (IngestFlowTest.aDeliveryOnKafkaInTimeIsNeverWrittenToTheSpool)
+                    "tartan.ingest.publish.spool-after", "2s");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -123,6 +123,10 @@ class SpoolRecoveryIT {
     }
 
     void startIngest() {
+        startIngest(Map.of());
+    }
+
+    void startIngest(Map<String, String> properties) {
         httpPort = Ports.free();
         TartanInfra pg = TartanInfra.get();
         InfraProcess.Builder b = InfraProcess.builder("webhook-ingest")
@@ -142,6 +146,7 @@ class SpoolRecoveryIT {
                 .logFile(dir.resolve("ingest.log"))
                 .readiness(() -> get("/q/health/ready") == 200);
         TestJwt.configOverrides().forEach(b::systemProperty);
+        properties.forEach(b::systemProperty);
         ingest = b.start().waitReady(Duration.ofSeconds(90));
     }
 
@@ -309,6 +314,10 @@ class SpoolRecoveryIT {
      */
     @Test
     void kafkaCommitsBeforeTheSpoolInsertThenIngestKilled() throws Exception {
+        // spool-after=0: every delivery's INSERT starts at once, so it is running while the transaction commits (by
+        // default only a transaction slower than spool-after meets its INSERT like this)
+        ingest.stop(Duration.ofSeconds(20));
+        startIngest(Map.of("tartan.ingest.publish.spool-after", "0"));
         assertEquals("200", post("item-warm")[0]);
         awaitSpoolEmpty(); // no DELETE may be pending: it would wait behind the lock and stall the publisher
         try (Connection lock = spoolConnection()) {
