@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # webhook-ingest benchmark: builds the service, then starts its own Kafka broker and PostgreSQL and drives the packaged
-# service on loopback. Usage (from the repository root):  webhook-ingest/bench/run.sh [-Dbench.warmup=60 -Dbench.measure=30]
+# service on loopback. Usage (from the repository root):  webhook-ingest/bench/run.sh [-Dbench.warmup=90 -Dbench.measure=30]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ -z "${JAVA_HOME:-}" ]]; then
