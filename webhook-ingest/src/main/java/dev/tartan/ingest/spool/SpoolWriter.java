@@ -220,9 +220,8 @@ public class SpoolWriter {
             if (!rows.isEmpty()) {
                 store.insert(config.instanceId(), rows);
                 writeTime.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
+                spoolWorked();
             }
-            healthy = true;
-            lastError.set(null);
             for (Delivery d : rows) {
                 d.spoolCommitted();
             }
@@ -234,6 +233,11 @@ public class SpoolWriter {
         } finally {
             publisher.spoolSettled(maxSeq); // after every outcome above is visible
         }
+    }
+
+    private void spoolWorked() {
+        healthy = true;
+        lastError.set(null);
     }
 
     private void failed(Exception e, String what) {
@@ -255,6 +259,7 @@ public class SpoolWriter {
             }
             reserved = next;
             reservedNext = 0;
+            spoolWorked(); // with the broker healthy this may be the writer's only statement for a long time
         }
         return reserved[reservedNext++];
     }
