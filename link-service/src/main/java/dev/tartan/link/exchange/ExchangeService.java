@@ -153,20 +153,33 @@ public class ExchangeService {
                                 .map(i -> new ExistingItem(i.itemId, new InstitutionRef(i.institutionId, i.institutionName),
                                         Json.accounts(i.accounts)))
                                 .toList();
-                        detector.findDuplicate(institution, accounts, existing).ifPresent(dup -> {
-                            LOG.infof("duplicate Item refused before exchange: client_user_id=%s existing item_id=%s "
-                                            + "institution_id=%s link_session_id=%s matched account mask=%s", request.clientUserId(),
-                                    dup.existingItemId(), institution == null ? null : institution.institutionId(),
-                                    request.metadata().linkSessionId(), dup.matchedAccount().mask());
-                            outcome("duplicate_refused");
-                            throw LinkProblem.conflict("DUPLICATE_ITEM",
-                                    "the user already linked these accounts at this institution as item " + dup.existingItemId()
-                                            + "; the public token was not exchanged", Map.of("existing_item_id", dup.existingItemId()));
+                        var duplicate = detector.findDuplicate(institution, accounts, existing);
+                        if (duplicate.isEmpty()) {
+                            return productsOf(request).map(products -> new Prepared(null, products));
+                        }
+                        // The twin (the ITEM_ADD_RESULT webhook, or the app's own call) may have exchanged this very
+                        // token and committed between the read above and this one: then the Item found is this
+                        // token's, not a duplicate, and its stored result is the answer.
+                        return PublicTokenExchange.<PublicTokenExchange>findById(hash).flatMap(twin -> {
+                            if (twin != null && twin.clientUserId.equals(request.clientUserId())) {
+                                return resultOf(twin.itemId).map(r -> new Prepared(r, null));
+                            }
+                            throw refuseDuplicate(request, institution, duplicate.get());
                         });
-                        return productsOf(request);
-                    })
-                    .map(products -> new Prepared(null, products));
+                    });
         });
+    }
+
+    private RuntimeException refuseDuplicate(ExchangeRequest request, InstitutionRef institution,
+                                             dev.tartan.link.dedup.DuplicateItemDetector.Duplicate dup) {
+        LOG.infof("duplicate Item refused before exchange: client_user_id=%s existing item_id=%s "
+                        + "institution_id=%s link_session_id=%s matched account mask=%s", request.clientUserId(),
+                dup.existingItemId(), institution == null ? null : institution.institutionId(),
+                request.metadata().linkSessionId(), dup.matchedAccount().mask());
+        outcome("duplicate_refused");
+        return LinkProblem.conflict("DUPLICATE_ITEM",
+                "the user already linked these accounts at this institution as item " + dup.existingItemId()
+                        + "; the public token was not exchanged", Map.of("existing_item_id", dup.existingItemId()));
     }
 
     /** The product arrays of the token Link was opened with: the one named, else the user's latest new-Item token. */
