@@ -171,7 +171,7 @@ public class ExchangeService {
     }
 
     private RuntimeException refuseDuplicate(ExchangeRequest request, InstitutionRef institution,
-                                             dev.tartan.link.dedup.DuplicateItemDetector.Duplicate dup) {
+                                             DuplicateItemDetector.Duplicate dup) {
         LOG.infof("duplicate Item refused before exchange: client_user_id=%s existing item_id=%s "
                         + "institution_id=%s link_session_id=%s matched account mask=%s", request.clientUserId(),
                 dup.existingItemId(), institution == null ? null : institution.institutionId(),

@@ -125,8 +125,9 @@ public class Publisher {
     private Thread thread;
     /**
      * The transactional producers ({@code transaction-lanes}, two by default), used in turn: one transaction at a
-     * time, so commit order is publish order, but back to back on different transactional ids. On one id, the next transaction waited (CONCURRENT_TRANSACTIONS)
-     * until the coordinator had written the previous commit's markers; that wait was most of a transaction
+     * time, so commit order is publish order, but back to back on different transactional ids. On one id, the next
+     * transaction waited (CONCURRENT_TRANSACTIONS) until the coordinator had written the previous commit's markers;
+     * that wait was most of a transaction
      * (docs/services/webhook-ingest.md, "Two lanes"). Null while there is none (after a failure, before recovery).
      */
     private KafkaProducer<String, String>[] lanes;

@@ -230,20 +230,20 @@ public final class IngestBench {
                             int concurrency) throws Exception {
         List<Signed> pool = sign(5000);
         long cpu0 = cpuTicks(ingest.pid());
-        long[] tree0 = {cpuTicks(kafka.pid()), postgresTicks(), cpuTicks(ProcessHandle.current().pid())};
+        long[] others0 = {cpuTicks(kafka.pid()), postgresTicks(), cpuTicks(ProcessHandle.current().pid())};
         System.out.printf("[%s] measuring sustained rate, %d in flight, %d s%n", provider, concurrency, MEASURE);
         double[] max = closedLoop(vertx, port, pool, MEASURE, true, true, concurrency);
         long cpu1 = cpuTicks(ingest.pid());
-        long[] tree1 = {cpuTicks(kafka.pid()), postgresTicks(), cpuTicks(ProcessHandle.current().pid())};
+        long[] others1 = {cpuTicks(kafka.pid()), postgresTicks(), cpuTicks(ProcessHandle.current().pid())};
         double perK = max[0] * MEASURE / 1000;
         double cpuPerK = (cpu1 - cpu0) / 100.0 / perK;
         report.append(String.format("(b) [%s] sustained accepted (200 after Kafka ack, acks=all), %d in flight: %,.0f webhooks/s"
                 + " (non-200: %.0f); ingest CPU %.3f s per 1,000 webhooks%n", provider, concurrency, max[0], max[1], cpuPerK));
         // Every process's share: the machine is saturated in the closed loop, so the sum per webhook is what bounds
         // (b) (2 cores / the sum), and it varies less from run to run than the rate.
-        double kafkaPerK = (tree1[0] - tree0[0]) / 100.0 / perK;
-        double pgPerK = (tree1[1] - tree0[1]) / 100.0 / perK;
-        double genPerK = (tree1[2] - tree0[2]) / 100.0 / perK;
+        double kafkaPerK = (others1[0] - others0[0]) / 100.0 / perK;
+        double pgPerK = (others1[1] - others0[1]) / 100.0 / perK;
+        double genPerK = (others1[2] - others0[2]) / 100.0 / perK;
         report.append(String.format("    CPU-s per 1,000 accepted: ingest %.3f, broker %.3f, PostgreSQL %.3f, generator %.3f,"
                 + " all %.3f%n", cpuPerK, kafkaPerK, pgPerK, genPerK, cpuPerK + kafkaPerK + pgPerK + genPerK));
         System.out.print(report.substring(report.lastIndexOf("(b)")));
