@@ -135,17 +135,24 @@ public class WebhookResource {
         // is deleted, never republished. published fails only when the record is certainly not on Kafka and has no
         // spool row (its transaction fenced and aborted, its INSERT failed): then 503, and Plaid's retry is no duplicate.
         d.published.whenComplete((ok, t) -> status.complete(t == null ? "published" : "unavailable"));
-        d.spooled.copy()
+        // The spool's outcome as a value (null: row committed), not as a failed copy of d.spooled: most deliveries
+        // are on Kafka before their row is due and d.spooled then fails, and every stage a failure passes through
+        // wraps it in a new CompletionException, stack trace and all (a JFR profile found one per webhook).
+        CompletableFuture<Throwable> spoolOutcome = new CompletableFuture<>();
+        d.spooled.handle((ok, t) -> spoolOutcome.complete(t));
+        spoolOutcome
                 .orTimeout(config.publish().spoolTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((ok, t) -> {
+                .handle((failure, timeout) -> {
                     if (d.published.isDone()) {
-                        return; // on Kafka (or certainly lost): the answer is the published callback's
+                        return null; // on Kafka (or certainly lost): the answer is the published callback's
                     }
+                    Throwable t = timeout != null ? timeout : failure;
                     if (t == null) {
                         afterSpool(d, status);
                     } else {
                         spoolFailed(d, t, status);
                     }
+                    return null;
                 });
         return status.thenApply(s -> switch (s) {
             case "published" -> accepted(d, "published");
