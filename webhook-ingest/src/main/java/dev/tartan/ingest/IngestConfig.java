@@ -171,6 +171,14 @@ public interface IngestConfig {
         @WithDefault("2")
         int transactionLanes();
 
+        /**
+         * The compacted topic holding each instance's marker, "highest spool seq published": one record per Kafka
+         * transaction, keyed by the instance id, always in partition 0 (docs/services/webhook-ingest.md). Created
+         * with {@code cleanup.policy=compact} and one partition when missing.
+         */
+        @WithDefault("webhook-ingest.spool-markers")
+        String markerTopic();
+
         /** Extra Kafka producer properties, e.g. {@code tartan.ingest.publish.producer."linger.ms"=1}. */
         Map<String, String> producer();
     }

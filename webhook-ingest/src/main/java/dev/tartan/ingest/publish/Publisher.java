@@ -17,7 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -47,12 +47,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * every delivery is sequenced in spool order before it is published, and written to the spool unless it is on Kafka
  * within {@code spool-after} (SpoolWriter); records are published by <em>transactional</em> producers
  * ({@code transactional.id} = {@code webhook-ingest.<instance-id>} and {@code webhook-ingest.<instance-id>.lane-1},
- * used in turn, one transaction at a time), and the same Kafka transaction commits a marker, "highest spool seq
- * published", as the offset of a private consumer group. Records and marker become visible atomically, and
- * transactions commit in publish order whichever lane carries them. After any doubt (send or commit timed out, broker
- * gone, process restarted) the publisher builds new producers, whose {@code initTransactions()} fence the old ones and
- * complete or abort their open transactions, then reads the marker back ({@code requireStable}) and republishes
- * exactly the rows above it. Consumers read with {@code isolation.level=read_committed}, so an aborted attempt is
+ * used in turn, one transaction at a time), and the same Kafka transaction writes a marker, "highest spool seq
+ * published", as a record keyed by the instance id in the compacted marker topic ({@code publish.marker-topic}).
+ * Records and marker become visible atomically, and transactions commit in publish order whichever lane carries them.
+ * After any doubt (send or commit timed out, broker gone, process restarted) the publisher builds new producers, whose
+ * {@code initTransactions()} fence the old ones and complete or abort their open transactions, then reads the last
+ * committed marker back ({@link MarkerReader}) and republishes exactly the rows above it. Consumers read with {@code isolation.level=read_committed}, so an aborted attempt is
  * never seen.
  *
  * <p>Two modes: {@code LIVE} takes freshly sequenced deliveries from memory (the HTTP answer waits for the commit);
@@ -74,17 +74,20 @@ import java.util.concurrent.atomic.AtomicReference;
  *       the transaction that published it (or after a crash, from a dead incarnation's connection) is at or below
  *       the marker, so it is deleted, never republished;</li>
  *   <li>a transaction that failed is resolved after fencing: each marker carries the transaction's id in its
- *       metadata, so the marker read back says whether that very transaction committed ({@link #resolveInDoubt}).</li>
+ *       value, so the marker read back says whether that very transaction committed ({@link #resolveInDoubt}).</li>
  * </ul>
  */
 @ApplicationScoped
 public class Publisher {
 
     private static final Logger LOG = Logger.getLogger(Publisher.class);
-    /** The marker lives as a consumer-group offset on a partition that always exists. */
-    static final TopicPartition MARKER_PARTITION = new TopicPartition(Topics.PLAID_WEBHOOKS_OTHER, 0);
-    /** Marker metadata: {@code spool-seq tx=<incarnation>:<n>}, the transaction that committed it. */
-    static final String MARKER_TX = "spool-seq tx=";
+    /**
+     * Where releases before the marker topic kept the marker: the offset of a private consumer group on this partition,
+     * with metadata {@code spool-seq tx=<incarnation>:<n>}. Read only when the marker topic has no record for this
+     * instance yet (the first start after an upgrade), never written.
+     */
+    static final TopicPartition LEGACY_MARKER_PARTITION = new TopicPartition(Topics.PLAID_WEBHOOKS_OTHER, 0);
+    static final String LEGACY_MARKER_TX = "spool-seq tx=";
 
     public enum Mode { STARTING, LIVE, RECOVERING, STOPPED }
 
@@ -106,7 +109,7 @@ public class Publisher {
     private volatile long firstHandedSeq = Long.MAX_VALUE;
     /** Highest seq whose INSERT settled (committed or failed); everything handed over below it settled too. */
     private volatile long settledUpTo;
-    /** Names this process's transactions in the marker's metadata, so an in-doubt one can be recognised. */
+    /** Names this process's transactions in the marker, so an in-doubt one can be recognised. */
     private final String incarnation = java.util.UUID.randomUUID().toString();
     private long transactions;
     /** The deliveries of the last transaction that failed, and its id: resolved after the next marker read. */
@@ -135,6 +138,9 @@ public class Publisher {
     private int lane;
     private Timer publishLatency;
     private Timer transactionTime;
+    /** Where a transaction's time goes: begin and its sends (the marker's too), then its commit. */
+    private Timer sendsTime;
+    private Timer commitTime;
     private DistributionSummary transactionSize;
     private Counter published;
 
@@ -159,6 +165,8 @@ public class Publisher {
         transactionTime = Timer.builder("tartan_ingest_kafka_transaction")
                 .description("one Kafka transaction of the publisher: begin, sends, marker, commit")
                 .publishPercentiles(0.5, 0.99, 0.999).register(registry);
+        sendsTime = phaseTimer("sends", "begin and the sends of records and marker (queued, not yet acknowledged)");
+        commitTime = phaseTimer("commit", "commitTransaction: every send acknowledged, then the commit");
         transactionSize = DistributionSummary.builder("tartan_ingest_kafka_transaction_records")
                 .description("records per Kafka transaction of the publisher")
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -169,6 +177,11 @@ public class Publisher {
         Thread housekeeper = new Thread(this::housekeeping, "ingest-spool-housekeeping");
         housekeeper.setDaemon(true);
         housekeeper.start();
+    }
+
+    private Timer phaseTimer(String phase, String description) {
+        return Timer.builder("tartan_ingest_kafka_transaction_phase").tag("phase", phase).description(description)
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /** Runs after the spool writer stopped (lower priority runs later): publish what is in memory, then close. */
@@ -252,7 +265,8 @@ public class Publisher {
         return "webhook-ingest." + config.instanceId() + (lane == 0 ? "" : ".lane-" + lane);
     }
 
-    String markerGroup() {
+    /** Releases before the marker topic: the consumer group whose offset was the marker. */
+    String legacyMarkerGroup() {
         return "webhook-ingest.spool-marker." + config.instanceId();
     }
 
@@ -406,7 +420,7 @@ public class Publisher {
 
     /**
      * After the new producer fenced the previous one and the marker was read back: did the transaction that failed
-     * commit after all? Its id is in the marker's metadata exactly when it did (every transaction commits a marker and
+     * commit after all? Its id is in the marker exactly when it did (every transaction writes a marker and
      * none has committed since). If it did, all of its deliveries are on Kafka. If not, it is aborted for good (the
      * fence forbids a late commit): its deliveries whose spool row committed are republished by recovery; those with
      * no spool row — direct ones, or whose INSERT failed — fail, so their requesters answer 503 and Plaid retries;
@@ -458,15 +472,20 @@ public class Publisher {
         String txId = incarnation + ":" + (++transactions);
         KafkaProducer<String, String> producer = lanes[lane];
         long begin = System.nanoTime();
+        long sent;
         try {
             producer.beginTransaction();
             for (Delivery d : batch) {
                 producer.send(toRecord(d));
             }
-            // Always, even when the seq did not move (direct deliveries only): the metadata names this transaction,
-            // so after a failure the marker read back tells whether it committed.
-            producer.sendOffsetsToTransaction(Map.of(MARKER_PARTITION, new OffsetAndMetadata(maxSeq, MARKER_TX + txId)),
-                    new ConsumerGroupMetadata(markerGroup()));
+            // Always, even when the seq did not move (direct deliveries only): the marker names this transaction, so
+            // after a failure the marker read back tells whether it committed. A record, not a consumer-group offset
+            // (sendOffsetsToTransaction) as before: that was a blocking round trip to the group coordinator between
+            // the sends and the commit, half of every transaction (docs/performance.md); the record rides with the
+            // others.
+            producer.send(new ProducerRecord<>(config.publish().markerTopic(), 0, config.instanceId(),
+                    Marker.value(maxSeq, txId)));
+            sent = System.nanoTime();
             // commitTransaction first waits for every send's acknowledgement: the next transaction, on the other
             // lane, appends after these records in any partition they share, so per-key order is spool order.
             producer.commitTransaction();
@@ -483,6 +502,8 @@ public class Publisher {
         }
         long now = System.nanoTime();
         transactionTime.record(now - begin, TimeUnit.NANOSECONDS);
+        sendsTime.record(sent - begin, TimeUnit.NANOSECONDS);
+        commitTime.record(now - sent, TimeUnit.NANOSECONDS);
         transactionSize.record(batch.size());
         for (Delivery d : batch) {
             d.published.complete(null);
@@ -508,29 +529,47 @@ public class Publisher {
             close(opened, Duration.ZERO);
             throw e;
         }
-        long marker;
-        String committedTx;
+        Marker marker;
         try (Admin admin = Admin.create(adminProperties())) {
-            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(
-                            Map.of(markerGroup(), new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(MARKER_PARTITION))),
-                            new ListConsumerGroupOffsetsOptions().requireStable(true))
-                    .partitionsToOffsetAndMetadata(markerGroup())
-                    .get(config.publish().kafkaTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .get(MARKER_PARTITION);
-            marker = committed == null ? 0 : committed.offset();
-            String meta = committed == null ? null : committed.metadata();
-            committedTx = meta != null && meta.startsWith(MARKER_TX) ? meta.substring(MARKER_TX.length()) : null;
+            MarkerReader reader = new MarkerReader(admin, consumerProperties(), config.publish().markerTopic(),
+                    config.instanceId(), config.publish().kafkaTimeout());
+            marker = reader.ensureTopic() ? null : reader.read();
+            if (marker == null) {
+                marker = readLegacyMarker(admin);
+            }
         } catch (Exception e) {
             close(opened, Duration.ZERO);
             throw e;
         }
         lanes = opened;
         lane = 0;
-        lastPublishedSeq.set(marker);
+        lastPublishedSeq.set(marker.seq());
         lastBrokerOkMillis = System.currentTimeMillis();
         LOG.infof("publisher ready (%d transactional producers from transactional.id=%s): spool rows up to seq %d are on Kafka",
-                opened.length, transactionalId(0), marker);
-        return committedTx;
+                opened.length, transactionalId(0), marker.seq());
+        return marker.tx();
+    }
+
+    /**
+     * The marker of a release before the marker topic (a consumer-group offset), read when the topic has no record
+     * for this instance: the first start after an upgrade continues from where the old release stopped. No marker at
+     * all: seq 0 (a new instance).
+     */
+    private Marker readLegacyMarker(Admin admin) throws Exception {
+        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(
+                        Map.of(legacyMarkerGroup(), new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(LEGACY_MARKER_PARTITION))),
+                        new ListConsumerGroupOffsetsOptions().requireStable(true))
+                .partitionsToOffsetAndMetadata(legacyMarkerGroup())
+                .get(config.publish().kafkaTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .get(LEGACY_MARKER_PARTITION);
+        if (committed == null) {
+            return new Marker(0, null);
+        }
+        String meta = committed.metadata();
+        LOG.infof("no marker record for instance %s yet: continuing from the consumer-group marker, seq %d",
+                config.instanceId(), committed.offset());
+        return new Marker(committed.offset(),
+                meta != null && meta.startsWith(LEGACY_MARKER_TX) ? meta.substring(LEGACY_MARKER_TX.length()) : null);
     }
 
     private void closeProducers(Duration timeout) {
@@ -578,6 +617,18 @@ public class Publisher {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(1000, timeout / 2)));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout));
         p.putAll(config.publish().producer());
+        return p;
+    }
+
+    /** The marker reader's consumer: no group, nothing committed, only committed transactions' records. */
+    private Properties consumerProperties() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId(0) + ".marker-reader");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(1000, config.publish().kafkaTimeout().toMillis() / 2)));
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(config.publish().kafkaTimeout().toMillis()));
         return p;
     }
 

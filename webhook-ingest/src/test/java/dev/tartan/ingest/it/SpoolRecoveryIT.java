@@ -9,7 +9,10 @@ import dev.tartan.infra.TopicSetup;
 import dev.tartan.ingest.verification.TestSigner;
 import dev.tartan.testsupport.TartanInfra;
 import dev.tartan.testsupport.TestJwt;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -412,6 +415,74 @@ class SpoolRecoveryIT {
     }
 
     /**
+     * Upgrade from a release that kept the marker as a consumer-group offset: an instance whose marker topic holds no
+     * record of it continues from that offset (rows at or below it deleted, rows above it published once), and its
+     * first transaction writes a marker record.
+     */
+    @Test
+    void anUpgradedInstanceContinuesFromTheConsumerGroupMarker() throws Exception {
+        ingest.stop(Duration.ofSeconds(20));
+        String instance = "ingest-upgraded-" + UUID.randomUUID().toString().substring(0, 8);
+        // four seqs taken from the spool's own sequence, as the old release would have: s[1] is the old marker
+        List<Long> seqs = new ArrayList<>();
+        Map<Long, String> rows = new HashMap<>();
+        try (Connection c = spoolConnection()) {
+            ResultSet rs = c.createStatement().executeQuery("SELECT nextval('webhook_spool_seq_seq') FROM generate_series(1, 4)");
+            while (rs.next()) {
+                seqs.add(rs.getLong(1));
+            }
+            var ps = c.prepareStatement("INSERT INTO webhook_spool (seq, owner, delivery_id, topic, record_key, event_type, envelope, received_at) "
+                    + "VALUES (?, ?, ?, 'plaid.webhooks.item', 'item-upgrade', 'plaid.webhook.ITEM.ERROR', '{}', now())");
+            for (long seq : seqs) {
+                UUID id = UUID.randomUUID();
+                rows.put(seq, id.toString());
+                ps.setLong(1, seq);
+                ps.setString(2, instance);
+                ps.setObject(3, id);
+                ps.executeUpdate();
+            }
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.alterConsumerGroupOffsets("webhook-ingest.spool-marker." + instance,
+                    Map.of(new TopicPartition(Topics.PLAID_WEBHOOKS_OTHER, 0), new OffsetAndMetadata(seqs.get(1), "spool-seq tx=old:1")))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        accepted.add(rows.get(seqs.get(2)));
+        accepted.add(rows.get(seqs.get(3)));
+        startIngest(Map.of("tartan.ingest.instance-id", instance));
+        Map<String, Integer> seen = awaitAllOnKafka(Duration.ofSeconds(60));
+        assertExactlyOnce(seen);
+        assertFalse(seen.containsKey(rows.get(seqs.get(0))) || seen.containsKey(rows.get(seqs.get(1))),
+                "rows at or below the old marker are on Kafka already and are never republished");
+        assertEquals(String.valueOf(seqs.get(3)), lastMarkerRecord(instance).split(" ")[0],
+                "the first transaction wrote a marker record");
+    }
+
+    /** The value of the last committed record of {@code instance} in the marker topic. */
+    String lastMarkerRecord(String instance) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        String last = null;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition("webhook-ingest.spool-markers", 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (consumer.position(tp) < end && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
+                    if (instance.equals(r.key())) {
+                        last = r.value();
+                    }
+                }
+            }
+        }
+        return String.valueOf(last);
+    }
+
+    /**
      * Only the second lane's transactional.id is fenced: the next transaction that lane carries fails, while the other
      * lane's go through. Recovery must fence both again, resolve the failed one from the marker and lose nothing.
      */
@@ -425,6 +496,12 @@ class SpoolRecoveryIT {
         for (int i = 0; i < 10; i++) {
             String[] r = post("item-lanes-" + i);
             assertEquals("200", r[0], r[1]);
+        }
+        // The fenced lane's failure surfaces at its commit (its records are refused), and the answers above may all go
+        // out as spooled while the publisher recovers, before the child's log line reaches the file: wait for it.
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (recoveriesLogged() <= recoveriesBefore && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
         }
         assertTrue(recoveriesLogged() > recoveriesBefore, "a transaction on the fenced lane failed and was recovered");
         assertExactlyOnce(awaitAllOnKafka(Duration.ofSeconds(60)));
