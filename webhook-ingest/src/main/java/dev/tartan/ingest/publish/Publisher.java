@@ -52,8 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Records and marker become visible atomically, and transactions commit in publish order whichever lane carries them.
  * After any doubt (send or commit timed out, broker gone, process restarted) the publisher builds new producers, whose
  * {@code initTransactions()} fence the old ones and complete or abort their open transactions, then reads the last
- * committed marker back ({@link MarkerReader}) and republishes exactly the rows above it. Consumers read with {@code isolation.level=read_committed}, so an aborted attempt is
- * never seen.
+ * committed marker back ({@link MarkerReader}) and republishes exactly the rows above it. Consumers read with
+ * {@code isolation.level=read_committed}, so an aborted attempt is never seen.
  *
  * <p>Two modes: {@code LIVE} takes freshly sequenced deliveries from memory (the HTTP answer waits for the commit);
  * {@code RECOVERING} drains the spool table in seq order after a failure, a restart or an in-memory overflow, then

@@ -253,8 +253,16 @@ public final class IngestBench {
     /** The open loop at half of a sustained rate, then ingest's own view of it. */
     static void halfRateLatency(StringBuilder report, Vertx vertx, int port, String provider, double sustained) throws Exception {
         double half = sustained / 2;
-        String lat = openLoop(vertx, port, sign(5000), half, OPEN_LOOP_WARMUP, MEASURE);
+        List<Signed> pool = sign(5000);
+        long[] machine0 = machineTicks();
+        String lat = openLoop(vertx, port, pool, half, OPEN_LOOP_WARMUP, MEASURE);
+        long[] machine1 = machineTicks();
         report.append(String.format("(b) [%s] open loop at %,.0f/s (half): %s%n", provider, half, lat));
+        // The same rate can give a p99 of 12 or 49 ms on this VM from one run to the next: how busy the two cores
+        // were, and how much of their time the hypervisor gave to someone else (steal), tell an outlier from a change.
+        double total = machine1[0] - machine0[0];
+        report.append(String.format("    machine during the open loop: busy %.0f %% of 2 cores, steal %.1f %%%n",
+                100 * (total - (machine1[1] - machine0[1])) / total, 100 * (machine1[2] - machine0[2]) / total));
         report.append(serverSide(port));
         System.out.print(report.substring(report.lastIndexOf("(b)")));
     }
@@ -430,6 +438,16 @@ public final class IngestBench {
         } catch (Exception e) {
             return "    ingest's view: unavailable (" + e + ")" + System.lineSeparator();
         }
+    }
+
+    /** The machine's CPU time from /proc/stat, in clock ticks: total, idle (idle + iowait), steal. */
+    static long[] machineTicks() throws Exception {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i <= 8 && i < f.length; i++) { // user nice system idle iowait irq softirq steal
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5]), f.length > 8 ? Long.parseLong(f[8]) : 0};
     }
 
     /** utime + stime of a process, in clock ticks (1/100 s). */
