@@ -261,8 +261,9 @@ public final class IngestBench {
         // The same rate can give a p99 of 12 or 49 ms on this VM from one run to the next: how busy the two cores
         // were, and how much of their time the hypervisor gave to someone else (steal), tell an outlier from a change.
         double total = machine1[0] - machine0[0];
-        report.append(String.format("    machine during the open loop: busy %.0f %% of 2 cores, steal %.1f %%%n",
-                100 * (total - (machine1[1] - machine0[1])) / total, 100 * (machine1[2] - machine0[2]) / total));
+        report.append(String.format("    machine during the open loop: busy %.0f %% of %d cores, steal %.1f %%%n",
+                100 * (total - (machine1[1] - machine0[1])) / total, Runtime.getRuntime().availableProcessors(),
+                100 * (machine1[2] - machine0[2]) / total));
         report.append(serverSide(port));
         System.out.print(report.substring(report.lastIndexOf("(b)")));
     }
