@@ -614,10 +614,15 @@ public class Publisher {
         p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "1000");
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(timeout));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(timeout));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(1000, timeout / 2)));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs());
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout));
         p.putAll(config.publish().producer());
         return p;
+    }
+
+    /** One request may take half the Kafka budget (at least a second), so a failed one can be retried within it. */
+    private String requestTimeoutMs() {
+        return String.valueOf(Math.max(1000, config.publish().kafkaTimeout().toMillis() / 2));
     }
 
     /** The marker reader's consumer: no group, nothing committed, only committed transactions' records. */
@@ -627,7 +632,7 @@ public class Publisher {
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId(0) + ".marker-reader");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(1000, config.publish().kafkaTimeout().toMillis() / 2)));
+        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs());
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(config.publish().kafkaTimeout().toMillis()));
         return p;
     }
@@ -637,7 +642,7 @@ public class Publisher {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, transactionalId(0) + ".admin");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(config.publish().kafkaTimeout().toMillis()));
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(1000, config.publish().kafkaTimeout().toMillis() / 2)));
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs());
         return p;
     }
 
